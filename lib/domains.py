@@ -1,0 +1,65 @@
+"""Hosts and registrable domains of URLs, computed offline.
+
+tldextract runs on its bundled public-suffix snapshot: no network fetch, ever. Private
+suffixes count (foo.blogspot.com is its own site), because that is how a link profile
+should see them. Work happens once per distinct host, not once per URL.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+import tldextract
+
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+_HOST_PATTERN = r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//([^/?#:@]*@)?(?P<host>\[[^\]]*\]|[^/?#:]*)"
+
+
+@lru_cache(maxsize=200_000)
+def _split_host(host: str) -> tuple[str, str]:
+    parts = _EXTRACT.extract_str(host)
+    if parts.suffix and parts.domain:
+        return f"{parts.domain}.{parts.suffix}", parts.suffix
+    # IPs, localhost, or a bare suffix: the host itself is the best domain we have
+    return host, parts.suffix
+
+
+def clean_host(value: str) -> str:
+    host = value.strip().lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def hosts(urls: pd.Series) -> pd.Series:
+    """Lower-cased host of each URL, without `www.`; a value without a scheme is read as `//value`."""
+    text = urls.fillna("").astype("str").str.strip()
+    has_scheme = text.str.contains("//", regex=False)
+    text = text.where(has_scheme, "//" + text)
+    # javascript:, mailto:, data: ... have no host; "localhost:8080" is a host with a port
+    opaque = text.str.match(r"^//[a-zA-Z][a-zA-Z0-9+-]*:(?!//)(?!\d)")
+    text = text.mask(opaque, "")
+    found = text.str.extract(_HOST_PATTERN, expand=True)["host"].fillna("")
+    return _map_unique(found, clean_host)
+
+
+def registrable_domains(host_series: pd.Series) -> pd.Series:
+    return _map_unique(host_series, lambda h: _split_host(h)[0] if h else "")
+
+
+def suffixes(host_series: pd.Series) -> pd.Series:
+    return _map_unique(host_series, lambda h: _split_host(h)[1] if h else "")
+
+
+def registrable_domain(url_or_host: str) -> str:
+    """The registrable domain of one URL or host name ('https://blog.x.co.uk/a' -> 'x.co.uk')."""
+    return str(registrable_domains(hosts(pd.Series([url_or_host]))).iloc[0])
+
+
+def _map_unique(values: pd.Series, func) -> pd.Series:
+    # A million URLs come from a few thousand hosts: map each distinct value once.
+    codes, uniques = pd.factorize(values.astype("str"), sort=False)
+    mapped = pd.Index(uniques).map(func)
+    result = pd.Series(pd.array(mapped, dtype="str").take(codes, allow_fill=True) if len(codes) else [],
+                       index=values.index, dtype="str")
+    return result
