@@ -1,0 +1,92 @@
+"""Where Linkscope keeps its data, and the small storage primitives everything else uses.
+
+SQLite (WAL, one short transaction per user action) holds small mutable state; columnar
+files hold imported data. Files are written to a temporary name and renamed into place,
+so a crash mid-write leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+ENV_DATA_DIR = "LINKSCOPE_DATA_DIR"
+DB_NAME = "linkscope.db"
+
+
+def data_dir() -> Path:
+    root = Path(os.environ.get(ENV_DATA_DIR) or Path.home() / ".linkscope").expanduser()
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def connect(root: Path | None = None) -> sqlite3.Connection:
+    """A connection to the data directory's database; callers close it (use `with closing(...)`)."""
+    path = (root or data_dir()) / DB_NAME
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT: a writer takes the lock up front, so concurrent tabs queue, not fail."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def session(ddl: str = "", root: Path | None = None) -> Iterator[sqlite3.Connection]:
+    """Open, make sure the caller's tables exist, and always close."""
+    conn = connect(root)
+    try:
+        if ddl:
+            conn.executescript(ddl)
+        yield conn
+    finally:
+        conn.close()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False, compression="zstd")
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

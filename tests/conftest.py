@@ -1,0 +1,63 @@
+"""Shared fixtures: every test works in its own data directory; Streamlit caches start empty."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "linkscope-data"
+    path.mkdir()
+    monkeypatch.setenv("LINKSCOPE_DATA_DIR", str(path))
+    monkeypatch.delenv("SEMRUSH_API_KEY", raising=False)
+    monkeypatch.delenv("SEMRUSH_API_URL", raising=False)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def clear_streamlit_caches():
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace built once per test session; tests get copies of it."""
+    from lib.importer import ensure_demo_workspace
+
+    root = tmp_path_factory.mktemp("demo-template")
+    ensure_demo_workspace(root)
+    return root
+
+
+@pytest.fixture
+def demo_data_dir(demo_template: Path, data_dir: Path) -> Path:
+    """A private copy of the demo workspace, as the app's data directory."""
+    shutil.rmtree(data_dir)
+    shutil.copytree(demo_template, data_dir)
+    return data_dir
+
+
+@pytest.fixture
+def app_test():
+    """An AppTest of the whole app (navigation, sidebar, default page)."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(page: str | None = None) -> AppTest:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+        if page:
+            at.switch_page(page)
+        return at
+
+    return make
