@@ -1,0 +1,1 @@
+"""Pure analysis functions: DataFrame in, DataFrame or small dataclass out."""

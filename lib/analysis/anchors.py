@@ -1,0 +1,96 @@
+"""Anchor texts classified as brand, naked URL, exact / partial keyword, generic, empty or other.
+
+The rules are plain and ordered (first match wins), so a user can predict every label:
+1. empty      no text (image links usually)
+2. naked_url  a URL or bare domain ("https://example.com", "www.example.com/page", "example.com")
+3. brand      contains one of the workspace's brand terms (or its domain name)
+4. exact      equals a target keyword (case, punctuation and extra spaces ignored)
+5. partial    contains every word of a target keyword, or at least half of them
+6. generic    a stock phrase ("click here", "website", "read more", ...)
+7. other
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+CATEGORIES = ("brand", "naked_url", "exact_match", "partial_match", "generic", "empty", "other")
+LABELS = {
+    "brand": "Brand", "naked_url": "Naked URL", "exact_match": "Exact-match keyword",
+    "partial_match": "Partial-match keyword", "generic": "Generic", "empty": "Empty / image", "other": "Other",
+}
+KEYWORD_HEAVY = ("exact_match", "partial_match")
+
+GENERIC_PHRASES = frozenset({
+    "click here", "here", "click", "this", "this link", "link", "website", "this website", "web site", "site",
+    "this site", "the website", "visit", "visit site", "visit website", "visit us", "read more", "more",
+    "learn more", "more info", "more information", "find out more", "see more", "continue reading", "source",
+    "homepage", "home page", "home", "official site", "official website", "go", "go to", "check it out",
+    "this article", "this post", "article", "post", "blog", "this blog", "view", "details", "online", "url",
+    "link here", "click this", "check this out", "this page", "page", "via", "https", "http", "www",
+})
+_STOPWORDS = frozenset({"a", "an", "the", "for", "of", "to", "and", "in", "on", "with", "best", "top", "my", "your"})
+_URL = re.compile(r"^(?:https?://|www\.)\S+$|^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?$", re.I)
+
+
+@dataclass(frozen=True)
+class AnchorContext:
+    own_domain: str = ""
+    brand_terms: tuple[str, ...] = ()
+    target_keywords: tuple[str, ...] = ()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def _brand_terms(context: AnchorContext) -> list[str]:
+    terms = [" ".join(_words(t)) for t in context.brand_terms]
+    if context.own_domain:
+        name = context.own_domain.split(".")[0]
+        terms.append(" ".join(_words(name)))
+    return [t for t in terms if t]
+
+
+def classify_anchor(anchor: str | None, context: AnchorContext) -> str:
+    text = (anchor or "").strip()
+    if not text or text.lower() in {"[image]", "<img>", "image", "img", "[no anchor]", "(empty)"}:
+        return "empty"
+    words = _words(text)
+    if not words:
+        return "empty"
+    if _URL.match(text):
+        return "naked_url"
+    joined = " ".join(words)
+    squashed = joined.replace(" ", "")
+    for term in _brand_terms(context):
+        if f" {term} " in f" {joined} " or (len(term) > 4 and term.replace(" ", "") in squashed):
+            return "brand"
+    word_set = set(words)
+    best_share = 0.0
+    for keyword in context.target_keywords:
+        key_words = _words(keyword)
+        if not key_words:
+            continue
+        if words == key_words:
+            return "exact_match"
+        significant = [w for w in key_words if w not in _STOPWORDS] or key_words
+        share = sum(w in word_set for w in significant) / len(significant)
+        best_share = max(best_share, share)
+    if best_share >= 0.5:
+        return "partial_match"
+    if joined in GENERIC_PHRASES:
+        return "generic"
+    return "other"
+
+
+def classify_anchors(anchors: pd.Series, context: AnchorContext) -> pd.Series:
+    """One category per anchor; each distinct text is classified once."""
+    text = anchors.fillna("").astype("str")
+    codes, uniques = pd.factorize(text, sort=False)
+    labels = pd.Index(uniques).map(lambda value: classify_anchor(value, context))
+    return pd.Series(pd.array(labels, dtype="str").take(codes) if len(codes) else [], index=anchors.index,
+                     dtype="str")

@@ -1,0 +1,42 @@
+import pandas as pd
+import pytest
+
+from lib.analysis.anchors import AnchorContext, classify_anchor, classify_anchors
+
+CONTEXT = AnchorContext("alpinebrew.com", ("alpine brew",), ("coffee grinder", "pour over kettle"))
+
+
+@pytest.mark.parametrize("anchor, expected", [
+    ("", "empty"),
+    ("   ", "empty"),
+    ("[image]", "empty"),
+    ("https://alpinebrew.com/", "naked_url"),
+    ("www.alpinebrew.com/shop", "naked_url"),
+    ("alpinebrew.com", "naked_url"),
+    ("Alpine Brew", "brand"),
+    ("the Alpine Brew team", "brand"),
+    ("AlpineBrew shop", "brand"),
+    ("Coffee Grinder", "exact_match"),
+    ("coffee  grinder!", "exact_match"),
+    ("best coffee grinder 2025", "partial_match"),
+    ("grinder reviews", "partial_match"),
+    ("pour over guide", "partial_match"),
+    ("click here", "generic"),
+    ("Read more", "generic"),
+    ("my morning routine", "other"),
+])
+def test_each_rule(anchor, expected):
+    assert classify_anchor(anchor, CONTEXT) == expected
+
+
+def test_without_keywords_or_brand_nothing_is_keyword_or_brand():
+    bare = AnchorContext()
+    assert classify_anchor("coffee grinder", bare) == "other"
+    assert classify_anchor("Alpine Brew", bare) == "other"
+
+
+def test_vectorised_keeps_index_and_matches_the_scalar_rule():
+    anchors = pd.Series(["Alpine Brew", None, "coffee grinder", "Alpine Brew"], index=[10, 11, 12, 13])
+    result = classify_anchors(anchors, CONTEXT)
+    assert result.to_dict() == {10: "brand", 11: "empty", 12: "exact_match", 13: "brand"}
+    assert classify_anchors(pd.Series([], dtype="str"), CONTEXT).empty
