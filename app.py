@@ -1,0 +1,23 @@
+"""Linkscope: backlink analysis for Semrush exports and the Semrush API.
+
+Run with `streamlit run app.py`. The first start creates a demo workspace.
+"""
+
+import streamlit as st
+
+from ui import sidebar
+
+st.set_page_config(page_title="Linkscope", page_icon=":material/hub:", layout="wide")
+
+PAGES = {
+    "Analyse": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    ],
+    "Workspace": [
+        st.Page("pages/data.py", title="Data & settings", icon=":material/upload_file:", url_path="data"),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+sidebar.render()
+navigation.run()

@@ -1,0 +1,63 @@
+"""Small shared pieces: empty states, metric rows, import reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from lib.importer import ImportOutcome
+from lib.schema import KINDS
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+    delta_color: str = "normal"
+
+
+def metric_row(metrics: Sequence[Metric]) -> None:
+    for column, metric in zip(st.columns(len(metrics)), metrics):
+        column.metric(metric.label, metric.value, metric.delta, help=metric.help, delta_color=metric.delta_color,
+                      border=True)
+
+
+def needs_data(*kinds: str, why: str = "") -> None:
+    """The empty state of a page: which Semrush export to upload, or which API report to fetch."""
+    wanted = " or ".join(f"**{KINDS[k].label}** ({KINDS[k].hint})" for k in kinds)
+    st.info(f"{why + ' ' if why else ''}This page needs a Semrush {wanted} export for this workspace. "
+            "Upload it on the Data page, or fetch it there with your Semrush API key.", icon=":material/info:")
+    st.page_link("pages/data.py", label="Go to Data & settings", icon=":material/upload_file:")
+
+
+def import_report(outcome: ImportOutcome) -> None:
+    if outcome.error:
+        st.error(outcome.error, icon=":material/error:")
+        return
+    if outcome.duplicate_of:
+        st.info(f"**{outcome.name}**: {outcome.label} export, {outcome.rows:,} rows. " + " ".join(outcome.notes),
+                icon=":material/content_copy:")
+        return
+    snap = outcome.snapshot
+    text = (f"**{outcome.name}**: {outcome.label} export for **{snap.target_domain}**, {outcome.rows:,} rows, "
+            f"data of {snap.data_date:%d %b %Y}.")
+    problems = outcome.problems
+    if problems.rejected_total or problems.unreadable_total or outcome.notes:
+        details = []
+        if problems.rejected_total:
+            details.append(f"{problems.rejected_total:,} rows could not be used and were left out")
+        if problems.unreadable_total:
+            details.append(f"{problems.unreadable_total:,} cells could not be read and were left empty")
+        st.warning(text + " " + "; ".join(details + outcome.notes) + ".", icon=":material/warning:")
+        listed = [dict(p.as_dict(), what="row left out") for p in problems.rejected] + \
+                 [dict(p.as_dict(), what="cell left empty") for p in problems.unreadable_cells]
+        if listed:
+            with st.expander(f"Problems in {outcome.name}, by line"):
+                st.dataframe(pd.DataFrame(listed), hide_index=True)
+    else:
+        st.success(text, icon=":material/check_circle:")

@@ -1,0 +1,82 @@
+"""The current workspace and its data, as the pages see them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lib import db, importer, snapshots
+from lib.workspaces import Workspace, get_workspace, list_workspaces
+
+WORKSPACE_PARAM = "ws"
+
+
+def data_root() -> Path:
+    return db.data_dir()
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_ready(root: str) -> bool:
+    # Once per data directory and server process: creating the demo takes a few seconds.
+    importer.ensure_demo_workspace(Path(root))
+    snapshots.remove_orphans(Path(root))
+    return True
+
+
+def ensure_started() -> None:
+    root = data_root()
+    if not list_workspaces(root):
+        _demo_ready.clear()
+    with st.spinner("Preparing the demo workspace…"):
+        _demo_ready(str(root))
+
+
+def workspaces() -> list[Workspace]:
+    return list_workspaces(data_root())
+
+
+def current_workspace() -> Workspace:
+    """The workspace picked in the sidebar; kept in the URL so a reload keeps it."""
+    ensure_started()
+    wanted = st.session_state.get("workspace_id") or st.query_params.get(WORKSPACE_PARAM)
+    workspace = get_workspace(wanted, data_root()) if wanted else None
+    if workspace is None:
+        available = workspaces()
+        workspace = next((w for w in available if not w.is_demo), available[0])
+    select_workspace(workspace.id)
+    return workspace
+
+
+def select_workspace(workspace_id: str) -> None:
+    st.session_state["workspace_id"] = workspace_id
+    if st.query_params.get(WORKSPACE_PARAM) != workspace_id:
+        st.query_params[WORKSPACE_PARAM] = workspace_id
+
+
+# Snapshot frames are shared read-only between reruns and sessions: cache_resource hands out the
+# same object instead of unpickling a copy of a million rows on every rerun. Nothing mutates them.
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _snapshot_frame(root: str, snapshot_id: int) -> pd.DataFrame:
+    snapshot = snapshots.get_snapshot(snapshot_id, Path(root))
+    if snapshot is None:
+        raise KeyError(snapshot_id)
+    return snapshots.load_frame(snapshot, Path(root))
+
+
+def snapshot_frame(snapshot: snapshots.Snapshot) -> pd.DataFrame:
+    return _snapshot_frame(str(data_root()), snapshot.id)
+
+
+def latest(workspace: Workspace, kind: str, target_domain: str | None = None) -> snapshots.Snapshot | None:
+    return snapshots.latest_snapshot(workspace.id, kind, target_domain or workspace.own_domain, data_root())
+
+
+def latest_frame(workspace: Workspace, kind: str, target_domain: str | None = None) -> pd.DataFrame | None:
+    snapshot = latest(workspace, kind, target_domain)
+    return snapshot_frame(snapshot) if snapshot else None
+
+
+def history(workspace: Workspace, kind: str, target_domain: str | None = None) -> list[snapshots.Snapshot]:
+    return snapshots.list_snapshots(workspace.id, kind, target_domain or workspace.own_domain, data_root())

@@ -1,0 +1,85 @@
+"""One way to show a table: bounded rows in the browser, typed columns, safe links, full downloads."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from lib import export
+
+MAX_ROWS = 5_000
+_SAFE_URL = re.compile(r"^https?://", re.I)
+
+
+def column_config(frame: pd.DataFrame, overrides: dict | None = None) -> dict:
+    """Column types from names and dtypes: links (http/https only), Authority Score bars, dates."""
+    config: dict = {}
+    for name in frame.columns:
+        label = str(name).replace("_", " ").capitalize()
+        series = frame[name]
+        if "ascore" in name or name in ("authority_score", "toxicity_score", "risk_score", "priority"):
+            config[name] = st.column_config.ProgressColumn(label, min_value=0, max_value=100, format="%d")
+        elif name.endswith("url") and pd.api.types.is_string_dtype(series):
+            # A javascript: or data: value must never become a clickable link.
+            values = series.dropna().astype("str")
+            if values.empty or values.str.match(_SAFE_URL).all():
+                config[name] = st.column_config.LinkColumn(label)
+            else:
+                config[name] = st.column_config.TextColumn(label)
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        else:
+            config[name] = label
+    config.update(overrides or {})
+    return config
+
+
+def bounded(frame: pd.DataFrame, sort_by: str | list[str] | None, ascending: bool | list[bool] = False,
+            limit: int = MAX_ROWS) -> pd.DataFrame:
+    """The rows a browser gets: at most `limit`, the most important first."""
+    if sort_by is not None and len(frame) > limit:
+        return frame.sort_values(sort_by, ascending=ascending, kind="stable").head(limit)
+    if sort_by is not None:
+        return frame.sort_values(sort_by, ascending=ascending, kind="stable")
+    return frame.head(limit)
+
+
+def data_table(frame: pd.DataFrame, *, key: str, sort_by: str | list[str] | None = None,
+               ascending: bool | list[bool] = False, columns: list[str] | None = None,
+               overrides: dict | None = None, file_stem: str = "linkscope", select: bool = False,
+               height: int | str = "auto", what: str = "rows"):
+    """Show a table and offer all of its rows as CSV and XLSX; returns the selected rows' frame if `select`."""
+    shown = bounded(frame, sort_by, ascending)
+    if columns:
+        shown = shown[[c for c in columns if c in shown.columns]]
+    if len(frame) > len(shown):
+        order = f", sorted by {sort_by if isinstance(sort_by, str) else ', '.join(sort_by)}" if sort_by else ""
+        st.caption(f"Showing the first {len(shown):,} of {len(frame):,} {what}{order}. "
+                   f"The downloads hold all {len(frame):,}.")
+    else:
+        st.caption(f"{len(frame):,} {what}")
+    event = st.dataframe(
+        shown, key=key, hide_index=True, column_config=column_config(shown, overrides), height=height,
+        on_select="rerun" if select else "ignore", selection_mode="multi-row" if select else "multi-row",
+    )
+    download_buttons(frame if not columns else frame[[c for c in columns if c in frame.columns]],
+                     key=key, file_stem=file_stem)
+    if select:
+        rows = event.selection.rows if event is not None else []
+        return shown.iloc[list(rows)]
+    return None
+
+
+def download_buttons(frame: pd.DataFrame, *, key: str, file_stem: str) -> None:
+    left, right, _ = st.columns([1, 1, 4])
+    # Callables: the files are built only when clicked, not on every rerun.
+    left.download_button("Download CSV", data=lambda: export.csv_bytes(frame), file_name=f"{file_stem}.csv",
+                         mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    if len(frame) <= export.XLSX_MAX_ROWS:
+        right.download_button(
+            "Download XLSX", data=lambda: export.xlsx_bytes(frame), file_name=f"{file_stem}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+            icon=":material/table_view:",
+        )
