@@ -30,6 +30,7 @@ import random
 import sys
 import tempfile
 import threading
+import time
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
@@ -100,6 +101,7 @@ class FakeSemrush:
         self.request_count = 0
         self.units_served = 0
         self.requests: list[dict[str, object]] = []  # query parameters of each request, without the key
+        self.arrivals: list[float] = []  # time.monotonic() of each API request, to check client pacing
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
@@ -194,6 +196,7 @@ class FakeSemrush:
             self.request_count = 0
             self.units_served = 0
             self.requests.clear()
+            self.arrivals.clear()
 
     def stats(self) -> dict[str, object]:
         with self._lock:
@@ -500,6 +503,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(parts.query, keep_blank_values=True)
         fake = self.fake
         with fake._lock:
+            fake.arrivals.append(time.monotonic())
             fake.request_count += 1
             fake.requests.append({k: v if len(v) > 1 else v[0] for k, v in query.items() if k != "key"})
         slow, status, error_code, truncate = fake._take_faults()

@@ -172,6 +172,9 @@ class ResponseCache:
     def __len__(self) -> int:
         return len(self._cache) if self._cache is not None else 0
 
+    def __bool__(self) -> bool:  # an empty cache is still a cache (`if client.cache:` must not be False)
+        return True
+
     def close(self) -> None:
         if self._cache is not None:
             self._cache.close()
