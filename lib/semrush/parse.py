@@ -56,4 +56,11 @@ def empty_answer(report: str | Report, export_columns: tuple[str, ...] | list[st
 def normalize_answer(raw: pd.DataFrame, report: str | Report) -> Normalized:
     spec = get_report(report)
     headers = [str(c) for c in raw.columns]
-    return canonicalize(raw, match_header(headers, spec.kind))
+    normalized = canonicalize(raw, match_header(headers, spec.kind))
+    # lib.normalize leaves the gap kinds' melted `backlinks` as int64 (float64 with no per-target
+    # column); lib.readers casts to the schema dtypes afterwards, and so must we for equal frames.
+    frame = normalized.frame
+    for name, dtype in spec.kind.dtypes.items():
+        if name in frame.columns and str(frame[name].dtype) != dtype:
+            frame[name] = frame[name].astype(dtype)
+    return normalized

@@ -68,15 +68,15 @@ def record(workspace_id: str, report: str, target: str, rows: int, units: int, *
            root: Path | None = None) -> None:
     """Remember what one fetch cost. Answers served from the cache cost nothing and need no record."""
     with session(DDL, root) as conn, transaction(conn):
-        conn.execute("INSERT INTO api_usage (workspace_id, at, report, target, rows, units) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (workspace_id, _at(at or _now()), report, target, int(rows), int(units)))
+        conn.execute("INSERT INTO api_usage (workspace_id, at, report, target, rows, units) VALUES (?, ?, ?, ?, ?, ?)",
+                     (workspace_id, _at(at or _now()), report, target, int(rows), int(units)))
 
 
 def spent_this_month(workspace_id: str, *, now: datetime | None = None, root: Path | None = None) -> int:
     start, end = _month_bounds(now or _now())
     with session(DDL, root) as conn:
-        row = conn.execute("SELECT COALESCE(SUM(units), 0) FROM api_usage WHERE workspace_id = ? AND at >= ? AND at < ?",
-                           (workspace_id, start, end)).fetchone()
+        row = conn.execute("SELECT COALESCE(SUM(units), 0) FROM api_usage "
+                           "WHERE workspace_id = ? AND at >= ? AND at < ?", (workspace_id, start, end)).fetchone()
     return int(row[0])
 
 
