@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from lib import schema
-from lib.normalize import Normalized, Problems, RowProblem, canonicalize
+from lib.normalize import Normalized, Problems, RowProblem, canonicalize, parse_dates
 
 # The header hunt reads this much of a file and looks at this many records per delimiter.
 _SAMPLE_BYTES = 1 << 16
@@ -209,7 +209,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 def _refuse_binary(sample: str, name: str) -> None:
     # Text exports have no control characters besides tab and line breaks; binary data has plenty.
-    if len(_CONTROL.findall(sample[:8192])) > max(2, len(sample[:8192]) // 200):
+    if len(_CONTROL.findall(sample[:8192])) > max(8, len(sample[:8192]) // 50):
         raise ExportError(name, "is not a text or Excel file")
 
 
@@ -492,9 +492,16 @@ def _finish(frame: pd.DataFrame, lines: np.ndarray, names: list[str], kind: sche
         # A trailing delimiter on every line makes a nameless, empty column: not data.
         if col == f"column_{i + 1}" and not (frame[col].astype("str") != "").any():
             frame = frame.drop(columns=col)
-    headers = list(frame.columns)
-    match = schema.match_header(headers, kind)
-    normalized = canonicalize(frame, match, pd.Series(lines, dtype="int64"))
+    match = schema.match_header(list(frame.columns), kind)
+    # lib.normalize names unknown columns by snake_case but only steers clear of the kind's own
+    # columns, not of the derived ones: an unknown "Root domain" would become a second root_domain.
+    derived = {c.name for c in kind.derived}
+    clashing = {h: f"extra {h}" for h in match.unknown if schema.snake_case(h) in derived}
+    if clashing:
+        frame = frame.rename(columns=clashing)
+        match = schema.match_header(list(frame.columns), kind)
+    normalized = _canonicalize(frame, match, pd.Series(lines, dtype="int64"))
+    _hold_schema_dtypes(normalized)
     if rejected:
         problems = Problems()
         problems.reject(rejected)
@@ -502,6 +509,55 @@ def _finish(frame: pd.DataFrame, lines: np.ndarray, names: list[str], kind: sche
         problems.rejected.sort(key=lambda p: p.line)
         normalized.problems = problems
     return normalized
+
+
+def _canonicalize(frame: pd.DataFrame, match: schema.HeaderMatch, lines: pd.Series) -> Normalized:
+    try:
+        return canonicalize(frame, match, lines)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        pass
+    # lib.normalize raises on a date outside datetime64[ns] (before 1677 or after 2262, e.g. a
+    # "9999-12-31" meaning never): such cells are reported as unreadable here and the rest retried.
+    frame = frame.copy()
+    found: list[RowProblem] = []
+    for header, column in match.mapping.items():
+        if match.kind.column(column).type != schema.DATETIME:
+            continue
+        text = frame[header].fillna("").astype("str").str.strip()
+        bad = _out_of_range_dates(text)
+        if bad.any():
+            found.extend(RowProblem(int(line), f"cannot read {value!r} as datetime", header)
+                         for line, value in zip(lines[bad], text[bad]))
+            frame[header] = frame[header].mask(bad, "")
+    normalized = canonicalize(frame, match, lines)
+    normalized.problems.unreadable(found)
+    return normalized
+
+
+def _out_of_range_dates(text: pd.Series) -> np.ndarray:
+    """Cells whose date exists but does not fit datetime64[ns]."""
+    uniques = pd.Series(text.unique(), dtype="str")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        iso = pd.to_datetime(uniques, format="ISO8601", errors="coerce", utc=True)
+    years = iso.dt.year
+    bad = set(uniques[(years < 1678) | (years > 2261)])
+    for value in uniques[iso.isna()]:  # not ISO: rare, so one at a time is affordable
+        try:
+            parse_dates(pd.Series([value], dtype="str"))
+        except (pd.errors.OutOfBoundsDatetime, OverflowError):
+            bad.add(value)
+    return text.isin(bad).to_numpy()
+
+
+def _hold_schema_dtypes(normalized: Normalized) -> None:
+    # lib.normalize leaves a few columns off their schema dtype (the gap kinds' melted `backlinks`
+    # comes out int64, or float64 when a file has no per-domain column); callers are promised the
+    # schema, so cast what differs. Columns already right are not touched, so this costs nothing.
+    frame = normalized.frame
+    for name, dtype in normalized.kind.dtypes.items():
+        if name in frame.columns and str(frame[name].dtype) != dtype:
+            frame[name] = frame[name].astype(dtype)
 
 
 # ------------------------------------------------------------------------------------------- XLSX
