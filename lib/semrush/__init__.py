@@ -23,11 +23,12 @@ from lib.semrush.errors import (
     UnreadableResponse,
     WrongKey,
 )
+from lib.semrush.fetch import fetch_workspace_reports
 from lib.semrush.reports import REPORTS, UNIT_PRICES, Overview, Report, estimate_units, get_report
 
 __all__ = [
     "BudgetExceeded", "CachedResponse", "FetchResult", "LimitExceeded", "NothingFound", "Overview", "REPORTS",
     "RateLimited", "RateLimiter", "Report", "ResponseCache", "SemrushClient", "SemrushError", "ServerError",
     "TransportError", "TruncatedResponse", "UNIT_PRICES", "UnitsExhausted", "UnreadableResponse", "WrongKey",
-    "age_text", "estimate_units", "get_report",
+    "age_text", "estimate_units", "fetch_workspace_reports", "get_report",
 ]
