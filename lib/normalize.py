@@ -239,7 +239,7 @@ def _melt_per_domain(frame: pd.DataFrame, raw: pd.DataFrame, headers: list[str],
                                  for i, line in zip(np.flatnonzero(bad.to_numpy()), lines[bad.to_numpy()])])
         part = frame.copy()
         part["compared_domain"] = name
-        part["backlinks"] = counts.fillna(0).astype("Int64").to_numpy()
+        part["backlinks"] = pd.array(counts.fillna(0).to_numpy(dtype="int64"), dtype="Int64")
         parts.append(part)
     melted = pd.concat(parts, ignore_index=True)
     melted["compared_domain"] = melted["compared_domain"].astype("str")

@@ -235,8 +235,8 @@ GAP = Kind(
     per_domain_columns=True,
     columns=(
         _c("domain", STRING, "referring domain", "referring domains", "root domain", required=True, not_empty=True),
-        _c("domain_ascore", INT, "domain ascore", "domain as", "ascore", "authority score"),
-        _c("matches", INT, "matches count", "match", "intersections", required=True),
+        _c("domain_ascore", INT, "domain ascore", "domain as", "domain score", "ascore", "authority score"),
+        _c("matches", INT, "matches_num", "matches count", "match", "intersections", required=True),
     ),
     derived=(
         Column("root_domain", STRING),
@@ -254,7 +254,7 @@ GAP_BACKLINKS = Kind(
         _c("source_url", STRING, "source url", "referring page url", "source", required=True, not_empty=True),
         _c("source_title", STRING, "source title", "title"),
         _c("page_ascore", INT, "page ascore", "page as", "ascore", "authority score"),
-        _c("matches", INT, "matches count", "match", "intersections", required=True),
+        _c("matches", INT, "matches_num", "matches count", "match", "intersections", required=True),
     ),
     derived=(
         Column("source_domain", STRING),
