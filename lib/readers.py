@@ -46,7 +46,7 @@ from lib.normalize import Normalized, Problems, RowProblem, canonicalize, parse_
 _SAMPLE_BYTES = 1 << 16
 _HEADER_SEARCH_RECORDS = 10
 _DELIMITERS = (",", ";", "\t", "|")
-_BLOCK_SIZE = 1 << 24  # pyarrow parses blocks; a row longer than a block is retried with one block
+_BLOCK_SIZE = 1 << 22  # pyarrow parses blocks; a row longer than a block is retried with one block
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and other pre-2007 Office files
 _TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".zip")
@@ -104,7 +104,7 @@ def read_table_text(text: str, name: str, delimiter: str | None = None) -> Expor
 
 
 def _read_any(data: bytes, name: str, hint_name: str, depth: int) -> list[ExportFile]:
-    if not data.strip():  # strip copies, but only a file that is all whitespace gets past the first byte
+    if not data[:4096].strip() and not data.strip():  # the full strip (a copy) only for a blank start
         raise ExportError(name, "is empty")
     if data[:4] in _ZIP_MAGIC:
         try:
@@ -192,6 +192,8 @@ def _transcode(data: bytes, encoding: str, name: str) -> _Source:
     """Decode the whole file once and re-encode it as UTF-8, the one encoding the parser is given."""
     if encoding == "cp1252" and data.startswith(codecs.BOM_UTF8):
         data = data[3:]  # a BOM promised UTF-8 but the body is not: the BOM is not text either
+    if encoding.startswith("utf-16") and len(data) % 2:
+        data = data[:-1]  # a file cut off mid-character; its last (partial) line will be reported
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
@@ -345,11 +347,17 @@ def _read_text_once(source: _Source, name: str, delimiter: str | None) -> Export
     return ExportFile(name, normalized, source.encoding, header.delimiter, None)
 
 
+def _newline(data: bytes, start: int) -> bytes:
+    # Files from classic Mac OS end lines with a bare CR; everything else has LF (alone or after CR).
+    return b"\r" if data.find(b"\n", start) < 0 and data.find(b"\r", start) >= 0 else b"\n"
+
+
 def _line_end_offset(data: bytes, start: int, line: int) -> int:
     """Byte offset just past the end of physical line `line` (1-based)."""
     offset = start
+    newline = _newline(data, start)
     for _ in range(line):
-        found = data.find(b"\n", offset)
+        found = data.find(newline, offset)
         if found < 0:
             return len(data)
         offset = found + 1
@@ -370,13 +378,15 @@ def _parse_body(data: bytes, start: int, names: list[str], delimiter: str
 
     body = pa.py_buffer(data)[start:]  # a view: no copy of a large file
     block = _BLOCK_SIZE
+    # Threads are faster, but then invalid rows come without their number: a file that has any is
+    # read again on one thread, which numbers them.
+    threads = True
     while True:
         invalid.clear()
         try:
             table = pacsv.read_csv(
                 pa.BufferReader(body),
-                # One thread keeps row numbers in invalid-row reports (threads report None).
-                read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=block),
+                read_options=pacsv.ReadOptions(column_names=names, use_threads=threads, block_size=block),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                  invalid_row_handler=on_invalid),
                 convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
@@ -392,10 +402,13 @@ def _parse_body(data: bytes, start: int, names: list[str], delimiter: str
             if "Empty CSV" in message:
                 return pd.DataFrame({n: pd.Series([], dtype="str") for n in names}), []
             return _parse_body_pandas(data, start, names, delimiter)
+        if threads and any(n < 0 for n, *_ in invalid):
+            threads = False
+            continue
         break
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
-    if any(n < 0 for n, *_ in invalid):  # never seen single-threaded; without numbers, lines are unknown
+    if any(n < 0 for n, *_ in invalid):  # never seen on one thread; without numbers, lines are unknown
         return _parse_body_pandas(data, start, names, delimiter)
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
     return frame, invalid
 
 
@@ -425,7 +438,7 @@ def _line_map(data: bytes, start: int, rows: int, invalid_numbers: list[int]) ->
     blank lines, record k is line k, which one count of line breaks proves without a map.
     """
     records = rows + len(invalid_numbers)
-    newline = b"\n" if data.find(b"\n", start) >= 0 or data.find(b"\r", start) < 0 else b"\r"
+    newline = _newline(data, start)
     newlines = data.count(newline, start)
     ends_with_newline = len(data) > start and data[-1:] == newline
     numbers = np.arange(1, records + 1)
@@ -476,15 +489,15 @@ def _finish(frame: pd.DataFrame, lines: np.ndarray, names: list[str], kind: sche
     lines = np.asarray(lines, dtype=np.int64)
     if len(frame) and len(frame.columns):
         # Rows of nothing but delimiters (",,,,") are what spreadsheets leave below a table.
-        first = frame.iloc[:, 0].to_numpy(dtype=object, na_value="") == ""
+        first = frame.iloc[:, 0].eq("").to_numpy(dtype=bool, na_value=False)
         if first.any():
             blank = first.copy()
             for col in frame.columns[1:]:
                 idx = np.flatnonzero(blank)
                 if not len(idx):
                     break
-                values = frame[col].iloc[idx].to_numpy(dtype=object, na_value="")
-                blank[idx[values != ""]] = False
+                filled = frame[col].iloc[idx].ne("").to_numpy(dtype=bool, na_value=True)
+                blank[idx[filled]] = False
             if blank.any():
                 frame = frame[~blank].reset_index(drop=True)
                 lines = lines[~blank]

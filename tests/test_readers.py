@@ -639,3 +639,15 @@ def test_reported_lines_are_physical_lines(case: tuple[str, list[int], list[int]
     rejected, unreadable = problems(table)
     assert [line for line, _ in rejected] == bad_rows
     assert [line for line, _, _ in unreadable] == bad_cells
+
+
+def test_classic_mac_line_endings() -> None:
+    table = one(export_csv("tld").replace("\n", "\r").encode())
+    assert table.normalized.frame["zone"].tolist() == ["com", "org"]
+
+
+def test_utf16_cut_off_mid_character() -> None:
+    data = export_csv("tld", "\t").encode("utf-16")[:-3]  # loses the last newline and half a character
+    table = one(data)
+    assert table.normalized.frame["zone"].tolist() == ["com", "org"]
+    assert table.normalized.frame["backlinks"].tolist() == [900, 7]
