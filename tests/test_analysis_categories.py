@@ -1,0 +1,128 @@
+"""Referring-domain categories: each rule on a hand-made frame, rule order, overrides, exports without backlinks."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.analysis.categories import CATEGORIES, CATEGORY_LABELS, OVERRIDE_REASON, categorize_domains, keyword_terms
+from lib.domains import hosts, registrable_domains
+
+
+def backlinks(rows: list[tuple[str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["source_url", "source_title"]).astype("str")
+    frame["source_host"] = hosts(frame["source_url"])
+    frame["source_domain"] = registrable_domains(frame["source_host"])
+    return frame
+
+
+def as_dict(result: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    return {r.domain: (r.category, r.category_reason) for r in result.itertuples()}
+
+
+SAMPLE = backlinks([
+    ("https://forum.brewers.com/t/123", "Which grinder?"),
+    ("https://library.org/resources/coffee", "Resources"),
+    ("https://library.org/about", "About us"),
+    ("https://news.daily.com/2026/10/01/a", "Local cafe opens"),
+    ("https://espressohub.net/post", "Hello"),
+    ("https://cheap-links.xyz/page", "Links"),
+    ("https://lifestyle.com/posts/9", "Ten espresso tricks"),
+    ("https://lifestyle.com/posts/10", "Gardening"),
+    ("https://yelp.com/biz/roasters", "Roasters"),
+    ("https://shopfriends.com/stockists/", "Our stockists"),
+    ("https://random.com/page", "Knitting"),
+    ("https://betzone.com/a", "Sports"),
+])
+
+
+def test_labels_cover_categories():
+    assert set(CATEGORY_LABELS) == set(CATEGORIES)
+    assert CATEGORIES == ("industry_blog", "directory", "partner", "resource_page", "news", "forum", "suspicious")
+
+
+def test_keyword_terms_drop_filler_and_short_words():
+    assert keyword_terms(("best espresso grinder", "V60 pour over", "Espresso")) == (
+        "espresso", "grinder", "v60", "pour", "over")
+
+
+def test_each_rule_with_keywords():
+    result = categorize_domains(SAMPLE, None, keywords=("espresso machine",))
+    assert list(result.columns) == ["domain", "category", "category_reason"]
+    assert len(result) == result["domain"].nunique() == 10
+    got = as_dict(result)
+    assert got["brewers.com"] == ("forum", "Most linking page hosts contain 'forum'")
+    # one of two pages is a resources page: half of the pages is enough
+    assert got["library.org"] == ("resource_page", "Most linking page URLs contain 'resources'")
+    assert got["daily.com"] == ("news", "Most linking page hosts contain 'news'")
+    assert got["espressohub.net"] == ("industry_blog", "Domain name contains your keyword 'espresso'")
+    assert got["cheap-links.xyz"] == ("suspicious", "TLD .xyz is mostly used by spam sites")
+    assert got["lifestyle.com"] == ("industry_blog", "A linking page title mentions your keyword 'espresso'")
+    assert got["yelp.com"] == ("directory", "Domain name looks like a directory / profile site")
+    assert got["shopfriends.com"] == ("partner", "Most linking page URLs contain 'stockists'")
+    assert got["random.com"][0] == "suspicious"
+    assert got["random.com"][1].startswith("Unrelated: none of your keywords")
+    assert got["betzone.com"][0] == "suspicious"  # 'bet' alone is not a spam word: it is unrelated, not spam
+    assert got["betzone.com"][1].startswith("Unrelated")
+
+
+def test_without_keywords_blogs_are_industry_blogs_and_the_rest_asks_for_keywords():
+    frame = backlinks([("https://blog.roaster.com/a", "Hi"), ("https://plain.com/blog/post", "Hi"),
+                       ("https://other.com/x", "Hi")])
+    got = as_dict(categorize_domains(frame, None))
+    assert got["roaster.com"] == ("industry_blog", "Blog (no target keywords set to check its topic)")
+    assert got["plain.com"] == ("industry_blog", "Blog (no target keywords set to check its topic)")
+    assert got["other.com"][0] == "suspicious"
+    assert "set target keywords" in got["other.com"][1]
+
+
+def test_spam_words_in_domain_and_titles_come_before_site_types():
+    frame = backlinks([("https://bestcasino.com/forum/1", "Forum"), ("https://quiet.com/forum/2", "Casino bonus"),
+                       ("https://quiet.com/forum/3", "Casino games")])
+    got = as_dict(categorize_domains(frame, None, keywords=("casino",)))
+    assert got["bestcasino.com"] == ("suspicious", "'casino' in the domain name")
+    assert got["quiet.com"] == ("suspicious", "Linking page titles mention 'casino'")
+
+
+def test_majority_rule_one_links_page_does_not_make_a_blog_a_resource_page():
+    frame = backlinks([("https://bigblog.com/links/", "Links"), ("https://bigblog.com/p/1", "Espresso at home"),
+                       ("https://bigblog.com/p/2", "Espresso ratio")])
+    got = as_dict(categorize_domains(frame, None, keywords=("espresso",)))
+    assert got["bigblog.com"] == ("industry_blog", "A linking page title mentions your keyword 'espresso'")
+
+
+def test_overrides_win_and_unknown_categories_are_ignored():
+    result = categorize_domains(SAMPLE, None, keywords=("espresso",),
+                                overrides={"cheap-links.xyz": "partner", "random.com": "not-a-category",
+                                           "absent.com": "news"})
+    got = as_dict(result)
+    assert got["cheap-links.xyz"] == ("partner", OVERRIDE_REASON)
+    assert got["random.com"][0] == "suspicious"
+    assert "absent.com" not in got
+
+
+def test_referring_domains_export_alone_uses_names_and_semrush_category():
+    refdomains = pd.DataFrame({
+        "domain": ["forum.coffee.com", "www.coffee.com", "gazette-times.com", "grinders.io", "misc.com"],
+        "root_domain": ["coffee.com", "coffee.com", "gazette-times.com", "grinders.io", "misc.com"],
+        "category": ["", "", "", "", "News and Media"],
+    }).astype("str")
+    got = as_dict(categorize_domains(None, refdomains, keywords=("coffee grinders",)))
+    assert set(got) == {"coffee.com", "gazette-times.com", "grinders.io", "misc.com"}
+    assert got["misc.com"] == ("news", "Semrush category: News and Media")
+    assert got["gazette-times.com"] == ("news", "Domain name looks like a news site")
+    assert got["grinders.io"] == ("industry_blog", "Domain name contains your keyword 'grinders'")
+    assert got["coffee.com"] == ("industry_blog", "Domain name contains your keyword 'coffee'")
+
+
+def test_domains_from_both_sources_are_united_once():
+    refdomains = pd.DataFrame({"domain": ["library.org", "only-here.com"],
+                               "root_domain": ["library.org", "only-here.com"]}).astype("str")
+    result = categorize_domains(SAMPLE, refdomains, keywords=("espresso",))
+    assert len(result) == 11
+    assert result["domain"].is_unique
+
+
+def test_nothing_in_nothing_out():
+    for frame in (categorize_domains(None, None), categorize_domains(SAMPLE.iloc[0:0], None)):
+        assert list(frame.columns) == ["domain", "category", "category_reason"]
+        assert frame.empty
