@@ -27,6 +27,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 CATEGORIES = ("industry_blog", "directory", "partner", "resource_page", "news", "forum", "suspicious")
@@ -127,40 +128,51 @@ def _sample(backlinks: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _matches(text: pd.Series, pattern: str) -> pd.Series:
+def _matches(text: pd.Series, pattern: str) -> np.ndarray:
     if not pattern or text.empty:
-        return pd.Series(False, index=text.index)
-    return text.str.contains(pattern, case=False, regex=True).fillna(False).astype(bool)
-
-
-def _evidence(text: pd.Series, hit: pd.Series, pattern: str, domain: pd.Series) -> pd.Series:
-    """The matched word per domain (first matching row), for the reason text."""
-    if not hit.any():
-        return pd.Series(dtype="str")
-    found = text[hit].str.extract(f"(?i)({pattern})", expand=False)
-    return found.groupby(domain[hit], sort=False).first().astype("str").str.strip("/._?#-").str.lower()
+        return np.zeros(len(text), dtype=bool)
+    return text.str.contains(pattern, case=False, regex=True).fillna(False).to_numpy(dtype=bool)
 
 
 class _Decision:
-    """Per-domain category and reason, filled rule by rule; a decided domain is never changed."""
+    """Per-domain category and reason, filled rule by rule; a decided domain is never changed.
+
+    Domains are integer codes (positions in `domains`), so per-row work is array indexing, not string lookups.
+    """
 
     def __init__(self, domains: pd.Index):
-        self.category = pd.Series("", index=domains, dtype="object")
-        self.reason = pd.Series("", index=domains, dtype="object")
+        self.domains = domains
+        self.category = np.full(len(domains), "", dtype=object)
+        self.reason = np.full(len(domains), "", dtype=object)
 
-    def open(self) -> pd.Index:
-        return self.category.index[self.category.eq("").to_numpy()]
+    @property
+    def open(self) -> np.ndarray:
+        return self.category == ""
 
-    def decide(self, category: str, reasons: pd.Series) -> None:
-        reasons = reasons[reasons.index.isin(self.open())]
-        if len(reasons):
-            self.category.loc[reasons.index] = category
-            self.reason.loc[reasons.index] = reasons.to_numpy()
+    def decide(self, category: str, codes, reasons) -> None:
+        codes = np.asarray(codes, dtype=np.int64)
+        reasons = np.broadcast_to(np.asarray(reasons, dtype=object), codes.shape)
+        keep = self.open[codes]
+        self.category[codes[keep]] = category
+        self.reason[codes[keep]] = reasons[keep]
 
 
-def _majority(hit: pd.Series, domain: pd.Series) -> pd.Index:
-    share = hit.groupby(domain, sort=False).mean()
-    return share.index[(share >= MAJORITY).to_numpy()]
+def _majority(hit: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """Codes of the domains where at least half of the rows hit."""
+    hits = np.bincount(codes, weights=hit.astype(float), minlength=size)
+    total = np.bincount(codes, minlength=size)
+    return np.flatnonzero((total > 0) & (hits >= MAJORITY * total))
+
+
+def _evidence(text: pd.Series, hit: np.ndarray, codes: np.ndarray, pattern: str, fired: np.ndarray,
+              fallback: str) -> np.ndarray:
+    """The matched word for each fired domain (from its first matching row), for the reason text."""
+    wanted = hit & np.isin(codes, fired)
+    first = pd.Series(np.flatnonzero(wanted)).groupby(codes[wanted], sort=False).first()
+    found = text.iloc[first.to_numpy()].str.extract(f"(?i)({pattern})", expand=False)
+    words = pd.Series(found.fillna(fallback).astype("str").str.strip("/._?#-").str.lower().to_numpy(),
+                      index=first.index)
+    return words.reindex(fired).fillna(fallback).to_numpy(dtype=object)
 
 
 def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None,
@@ -181,94 +193,95 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     domains = domains[domains != ""]
     if domains.empty:
         return _empty()
+    size = len(domains)
     decision = _Decision(domains)
+    labels = pd.Series(domains, dtype="str")
+    row_codes = domains.get_indexer(rows["source_domain"]) if rows is not None else None
+
+    def open_rows() -> tuple[pd.DataFrame, np.ndarray]:
+        keep = decision.open[row_codes]
+        return rows[keep], row_codes[keep]
 
     # 1. the user's own word
     if overrides:
-        chosen = pd.Series({d: c for d, c in overrides.items() if c in CATEGORIES}, dtype="object")
-        chosen = chosen[chosen.index.isin(domains)]
-        for category, group in chosen.groupby(chosen, sort=False):
-            decision.decide(category, pd.Series(OVERRIDE_REASON, index=group.index))
+        chosen = {d: c for d, c in overrides.items() if c in CATEGORIES}
+        codes = domains.get_indexer(list(chosen))
+        for (domain, category), code in zip(chosen.items(), codes):
+            if code >= 0:
+                decision.decide(category, [code], OVERRIDE_REASON)
 
     # 2. spam signals
-    labels = pd.Series(domains, index=domains, dtype="str")
     tld = labels.str.rsplit(".", n=1).str[-1]
-    spam_tld = tld.isin(SPAM_TLDS)
-    decision.decide("suspicious", ("TLD ." + tld[spam_tld] + " is mostly used by spam sites").astype("object"))
+    spam_tld = np.flatnonzero(tld.isin(SPAM_TLDS).to_numpy())
+    decision.decide("suspicious", spam_tld, ("TLD ." + tld.iloc[spam_tld] + " is mostly used by spam sites").to_numpy())
     spam_name = labels.str.extract(f"({_SPAM_WORDS})", expand=False).dropna()
-    decision.decide("suspicious", ("'" + spam_name + "' in the domain name").astype("object"))
+    decision.decide("suspicious", spam_name.index, ("'" + spam_name + "' in the domain name").to_numpy())
     if rows is not None:
-        spam_title = _matches(rows["source_title"], rf"\b(?:{_SPAM_WORDS})\b")
-        fired = _majority(spam_title, rows["source_domain"])
-        words = _evidence(rows["source_title"], spam_title, _SPAM_WORDS, rows["source_domain"])
-        decision.decide("suspicious", ("Linking page titles mention '" + words.reindex(fired).fillna("spam")
-                                       + "'").astype("object"))
+        titles, codes = open_rows()
+        hit = _matches(titles["source_title"], rf"\b(?:{_SPAM_WORDS})\b")
+        fired = _majority(hit, codes, size)
+        words = _evidence(titles["source_title"], hit, codes, _SPAM_WORDS, fired, "spam")
+        decision.decide("suspicious", fired, "Linking page titles mention '" + words + "'")
 
     # 3. Semrush's own category of the domain
     if refdomains is not None and "category" in refdomains:
-        semrush = refdomains.drop_duplicates("root_domain").set_index("root_domain")["category"]
-        semrush = semrush.fillna("").astype("str")
+        semrush = refdomains.drop_duplicates("root_domain")
+        codes = domains.get_indexer(semrush["root_domain"])
+        text = semrush["category"].reset_index(drop=True)
         for category, pattern in _SEMRUSH_CATEGORY:
-            hit = semrush[semrush.str.contains(pattern, case=False, regex=True)]
-            decision.decide(category, ("Semrush category: " + hit).astype("object"))
+            hit = _matches(text, pattern)
+            decision.decide(category, codes[hit], ("Semrush category: " + text[hit]).to_numpy())
 
     # 4-8. site types from hosts, linking URLs and titles
     for rule in RULES:
         label = CATEGORY_LABELS[rule.category].lower()
         if rule.host:
-            host_hit = labels[_matches(labels, rule.host)]
-            decision.decide(rule.category, pd.Series(f"Domain name looks like a {label} site",
-                                                     index=host_hit.index, dtype="object"))
+            decision.decide(rule.category, np.flatnonzero(_matches(labels, rule.host)),
+                            f"Domain name looks like a {label} site")
         if rows is None:
             continue
-        open_rows = rows[rows["source_domain"].isin(decision.open())]
-        if open_rows.empty:
-            continue
-        domain = open_rows["source_domain"]
+        candidates, codes = open_rows()
         for column, pattern, where in (("source_host", rule.host, "hosts"), ("source_url", rule.url, "URLs"),
                                        ("source_title", rule.title, "titles")):
-            if not pattern:
+            if not pattern or candidates.empty:
                 continue
-            hit = _matches(open_rows[column], pattern)
-            fired = _majority(hit, domain)
-            if fired.empty:
-                continue
-            words = _evidence(open_rows[column], hit, pattern, domain).reindex(fired).fillna(label)
-            decision.decide(rule.category,
-                            (f"Most linking page {where} contain '" + words + "'").astype("object"))
+            hit = _matches(candidates[column], pattern)
+            fired = _majority(hit, codes, size)
+            if fired.size:
+                words = _evidence(candidates[column], hit, codes, pattern, fired, label)
+                decision.decide(rule.category, fired, f"Most linking page {where} contain '" + words + "'")
 
     # 9. topic: the workspace's keywords
     terms = keyword_terms(tuple(keywords))
     if terms:
         alternation = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
         in_name = labels.str.extract(f"({alternation})", expand=False).dropna()
-        decision.decide("industry_blog", ("Domain name contains your keyword '" + in_name + "'").astype("object"))
+        decision.decide("industry_blog", in_name.index,
+                        ("Domain name contains your keyword '" + in_name + "'").to_numpy())
         if rows is not None:
-            open_rows = rows[rows["source_domain"].isin(decision.open())]
-            hit = _matches(open_rows["source_title"], rf"\b(?:{alternation})\b")
-            words = _evidence(open_rows["source_title"], hit, rf"\b(?:{alternation})\b", open_rows["source_domain"])
-            decision.decide("industry_blog",
-                            ("A linking page title mentions your keyword '" + words + "'").astype("object"))
+            candidates, codes = open_rows()
+            pattern = rf"\b(?:{alternation})\b"
+            hit = _matches(candidates["source_title"], pattern)
+            fired = np.unique(codes[hit])
+            if fired.size:
+                words = _evidence(candidates["source_title"], hit, codes, pattern, fired, "keyword")
+                decision.decide("industry_blog", fired, "A linking page title mentions your keyword '" + words + "'")
         fallback = "Unrelated: none of your keywords in the domain name or linking page titles, no other rule fired"
     else:
-        blog_host = labels[_matches(labels, _BLOG_HOST)]
-        decision.decide("industry_blog", pd.Series("Blog (no target keywords set to check its topic)",
-                                                   index=blog_host.index, dtype="object"))
+        blog = "Blog (no target keywords set to check its topic)"
+        decision.decide("industry_blog", np.flatnonzero(_matches(labels, _BLOG_HOST)), blog)
         if rows is not None:
-            open_rows = rows[rows["source_domain"].isin(decision.open())]
-            hit = _matches(open_rows["source_host"], _BLOG_HOST) | _matches(open_rows["source_url"], _BLOG_URL)
-            fired = _majority(hit, open_rows["source_domain"])
-            decision.decide("industry_blog", pd.Series("Blog (no target keywords set to check its topic)",
-                                                       index=fired, dtype="object"))
+            candidates, codes = open_rows()
+            hit = _matches(candidates["source_host"], _BLOG_HOST) | _matches(candidates["source_url"], _BLOG_URL)
+            decision.decide("industry_blog", _majority(hit, codes, size), blog)
         fallback = "No rule fired; set target keywords on the Anchors page to recognise sites of your industry"
 
     # 10. nothing fired
-    rest = decision.open()
-    decision.decide("suspicious", pd.Series(fallback, index=rest, dtype="object"))
+    decision.decide("suspicious", np.flatnonzero(decision.open), fallback)
     return pd.DataFrame({
         "domain": pd.array(domains.to_numpy(), dtype="str"),
-        "category": pd.array(decision.category.to_numpy(), dtype="str"),
-        "category_reason": pd.array(decision.reason.to_numpy(), dtype="str"),
+        "category": pd.array(decision.category, dtype="str"),
+        "category_reason": pd.array(decision.reason, dtype="str"),
     })
 
 
