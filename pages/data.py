@@ -5,14 +5,14 @@ import streamlit as st
 from lib import importer, snapshots
 from lib.schema import KINDS
 from lib.workspaces import MAX_COMPETITORS, Workspace, WorkspaceError, create_workspace, update_workspace
-from ui import components, state
+from ui import api_panel, components, state
 
 workspace = state.current_workspace()
 st.title("Data & settings")
 st.caption(f"Workspace **{workspace.name}** · {workspace.own_domain}")
 
-upload_tab, snapshots_tab, settings_tab, new_tab = st.tabs(
-    ["Import exports", "Snapshots", "Workspace settings", "New workspace"])
+upload_tab, api_tab, snapshots_tab, settings_tab, new_tab = st.tabs(
+    ["Import exports", "Semrush API", "Snapshots", "Workspace settings", "New workspace"])
 
 
 def _terms(text: str) -> list[str]:
@@ -63,6 +63,9 @@ with upload_tab:
         st.rerun()
     for outcome in st.session_state.get("import_results", []):
         components.import_report(outcome)
+
+with api_tab:
+    api_panel.render(workspace)
 
 with snapshots_tab:
     held = snapshots.list_snapshots(workspace.id, root=state.data_root())
