@@ -1,0 +1,197 @@
+"""What changed between two snapshots of the same kind.
+
+A backlink is one (source_url, target_url) pair; a referring domain is the registrable domain of
+the source (`source_domain`). Anchors are compared after trimming, collapsing inner spaces and
+lower-casing, so "Best  Grinder" and "best grinder" are one anchor; empty anchors are left out.
+
+- gained / lost backlinks: rows of the newer (older) snapshot whose pair the other one lacks
+- gained / lost referring domains: domains with links only in the newer (older) snapshot
+- Authority Score changes: domains in both snapshots whose score moved; a domain's score is its
+  `domain_ascore` in Referring Domains snapshots and the highest `page_ascore` of its links in
+  Backlinks snapshots (the strongest page linking from it)
+- appeared / vanished anchors: anchors used only in the newer (older) snapshot
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+DIFFABLE_KINDS = ("backlinks", "referring_domains", "anchors")
+
+_DOMAIN_COLUMNS = {"domain": "str", "backlinks": "Int64", "ascore": "Int64"}
+_ASCORE_COLUMNS = {"domain": "str", "old_ascore": "Int64", "new_ascore": "Int64", "change": "Int64"}
+_ANCHOR_COLUMNS = {"anchor": "str", "backlinks": "Int64", "domains": "Int64"}
+
+
+def _empty(columns: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+@dataclass(frozen=True)
+class SnapshotDiff:
+    kind: str
+    gained_backlinks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    lost_backlinks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gained_domains: pd.DataFrame = field(default_factory=lambda: _empty(_DOMAIN_COLUMNS))
+    lost_domains: pd.DataFrame = field(default_factory=lambda: _empty(_DOMAIN_COLUMNS))
+    ascore_changes: pd.DataFrame = field(default_factory=lambda: _empty(_ASCORE_COLUMNS))
+    appeared_anchors: pd.DataFrame = field(default_factory=lambda: _empty(_ANCHOR_COLUMNS))
+    vanished_anchors: pd.DataFrame = field(default_factory=lambda: _empty(_ANCHOR_COLUMNS))
+    old_backlinks: int = 0
+    new_backlinks: int = 0
+    old_domains: int = 0
+    new_domains: int = 0
+
+    @property
+    def gained_pairs(self) -> set[tuple[str, str]]:
+        return _pairs(self.gained_backlinks)
+
+    @property
+    def lost_pairs(self) -> set[tuple[str, str]]:
+        return _pairs(self.lost_backlinks)
+
+
+def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    if frame.empty:
+        return set()
+    return set(zip(frame["source_url"], frame["target_url"]))
+
+
+def link_keys(frame: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row of its (source_url, target_url) pair, for fast membership tests."""
+    if frame.empty:
+        return np.empty(0, dtype="uint64")
+    # categorize=False: URLs are nearly all distinct, so factorizing first only costs time.
+    return pd.util.hash_pandas_object(frame[["source_url", "target_url"]], index=False,
+                                      categorize=False).to_numpy()
+
+
+def normalize_anchor(anchors: pd.Series) -> pd.Series:
+    return anchors.fillna("").astype("str").str.split().str.join(" ").str.lower()
+
+
+def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
+    """Two Backlinks snapshots compared link by link, domain by domain and anchor by anchor."""
+    old_keys, new_keys = link_keys(old), link_keys(new)
+    gained = new[~pd.Series(new_keys).isin(pd.Series(old_keys)).to_numpy()]
+    lost = old[~pd.Series(old_keys).isin(pd.Series(new_keys)).to_numpy()]
+    old_domains, new_domains = _domains_of_links(old), _domains_of_links(new)
+    return SnapshotDiff(
+        kind="backlinks",
+        gained_backlinks=gained.reset_index(drop=True),
+        lost_backlinks=lost.reset_index(drop=True),
+        gained_domains=_only_in(new_domains, old_domains),
+        lost_domains=_only_in(old_domains, new_domains),
+        ascore_changes=_ascore_changes(old_domains, new_domains),
+        appeared_anchors=_only_in_anchors(_anchors_of_links(new), _anchors_of_links(old)),
+        vanished_anchors=_only_in_anchors(_anchors_of_links(old), _anchors_of_links(new)),
+        old_backlinks=len(old), new_backlinks=len(new),
+        old_domains=len(old_domains), new_domains=len(new_domains),
+    )
+
+
+def diff_referring_domains(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
+    """Two Referring Domains snapshots compared domain by domain."""
+    old_domains, new_domains = _domains_of_refdomains(old), _domains_of_refdomains(new)
+    return SnapshotDiff(
+        kind="referring_domains",
+        gained_domains=_only_in(new_domains, old_domains),
+        lost_domains=_only_in(old_domains, new_domains),
+        ascore_changes=_ascore_changes(old_domains, new_domains),
+        old_backlinks=int(old["backlinks"].sum()), new_backlinks=int(new["backlinks"].sum()),
+        old_domains=len(old_domains), new_domains=len(new_domains),
+    )
+
+
+def diff_anchors(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
+    """Two Anchors snapshots compared anchor by anchor."""
+    old_anchors, new_anchors = _anchors_of_anchor_export(old), _anchors_of_anchor_export(new)
+    return SnapshotDiff(
+        kind="anchors",
+        appeared_anchors=_only_in_anchors(new_anchors, old_anchors),
+        vanished_anchors=_only_in_anchors(old_anchors, new_anchors),
+        old_backlinks=int(old["backlinks"].sum()), new_backlinks=int(new["backlinks"].sum()),
+    )
+
+
+def diff_snapshots(kind: str, old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
+    differs = {"backlinks": diff_backlinks, "referring_domains": diff_referring_domains, "anchors": diff_anchors}
+    if kind not in differs:
+        raise ValueError(f"snapshots of kind {kind!r} cannot be compared; use one of {DIFFABLE_KINDS}")
+    return differs[kind](old, new)
+
+
+def _domains_of_links(links: pd.DataFrame) -> pd.DataFrame:
+    """domain (index) -> backlinks, ascore (highest page_ascore of its links)."""
+    if links.empty:
+        return _empty(_DOMAIN_COLUMNS).set_index("domain")
+    grouped = links.groupby("source_domain", sort=True)
+    frame = pd.DataFrame({"backlinks": grouped.size().astype("Int64"),
+                          "ascore": grouped["page_ascore"].max().astype("Int64")})
+    frame.index = frame.index.astype("str").rename("domain")
+    return frame
+
+
+def _domains_of_refdomains(refdomains: pd.DataFrame) -> pd.DataFrame:
+    if refdomains.empty:
+        return _empty(_DOMAIN_COLUMNS).set_index("domain")
+    # One export can list a domain once per IP; sum its links and keep its score.
+    grouped = refdomains.groupby("domain", sort=True)
+    frame = pd.DataFrame({"backlinks": grouped["backlinks"].sum().astype("Int64"),
+                          "ascore": grouped["domain_ascore"].max().astype("Int64")})
+    frame.index = frame.index.astype("str").rename("domain")
+    return frame
+
+
+def _only_in(these: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
+    found = these[~these.index.isin(others.index)]
+    return found.reset_index().sort_values(["ascore", "backlinks", "domain"], ascending=[False, False, True],
+                                           na_position="last", kind="stable").reset_index(drop=True)
+
+
+def _ascore_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    both = old[["ascore"]].rename(columns={"ascore": "old_ascore"}).join(
+        new[["ascore"]].rename(columns={"ascore": "new_ascore"}), how="inner")
+    both = both[both["old_ascore"].notna() & both["new_ascore"].notna()]
+    both = both.assign(change=(both["new_ascore"] - both["old_ascore"]).astype("Int64"))
+    both = both[both["change"] != 0].reset_index()
+    if both.empty:
+        return _empty(_ASCORE_COLUMNS)
+    # Largest moves first; ties by domain name, so the order is the same on every run.
+    both = both.assign(_size=both["change"].abs()).sort_values(["_size", "domain"], ascending=[False, True])
+    return both.drop(columns="_size")[list(_ASCORE_COLUMNS)].reset_index(drop=True)
+
+
+def _anchors_of_links(links: pd.DataFrame) -> pd.DataFrame:
+    if links.empty:
+        return _empty(_ANCHOR_COLUMNS).set_index("anchor")
+    frame = pd.DataFrame({"anchor": normalize_anchor(links["anchor"]), "domain": links["source_domain"]})
+    frame = frame[frame["anchor"] != ""]
+    grouped = frame.groupby("anchor", sort=True)
+    result = pd.DataFrame({"backlinks": grouped.size().astype("Int64"),
+                           "domains": grouped["domain"].nunique().astype("Int64")})
+    result.index = result.index.astype("str")
+    return result
+
+
+def _anchors_of_anchor_export(anchors: pd.DataFrame) -> pd.DataFrame:
+    if anchors.empty:
+        return _empty(_ANCHOR_COLUMNS).set_index("anchor")
+    frame = pd.DataFrame({"anchor": normalize_anchor(anchors["anchor"]), "backlinks": anchors["backlinks"],
+                          "domains": anchors["domains"]})
+    frame = frame[frame["anchor"] != ""]
+    grouped = frame.groupby("anchor", sort=True)
+    result = pd.DataFrame({"backlinks": grouped["backlinks"].sum().astype("Int64"),
+                           "domains": grouped["domains"].sum().astype("Int64")})
+    result.index = result.index.astype("str")
+    return result
+
+
+def _only_in_anchors(these: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
+    found = these[~these.index.isin(others.index)].reset_index()
+    if found.empty:
+        return _empty(_ANCHOR_COLUMNS)
+    return found.sort_values(["backlinks", "anchor"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -1,0 +1,143 @@
+"""Diffs of two hand-made snapshots give exactly the expected sets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from lib import importer, snapshots
+from lib.analysis.snapshot_diff import diff_anchors, diff_backlinks, diff_referring_domains, diff_snapshots
+from lib.workspaces import create_workspace
+from tests.test_importer import backlinks_csv
+
+
+def links(*rows: tuple) -> pd.DataFrame:
+    """(source_url, target_url, source_domain, anchor, page_ascore) rows as a canonical-typed frame."""
+    frame = pd.DataFrame(rows, columns=["source_url", "target_url", "source_domain", "anchor", "page_ascore"])
+    return frame.astype({"source_url": "str", "target_url": "str", "source_domain": "str", "anchor": "str",
+                         "page_ascore": "Int64"})
+
+
+OLD = links(
+    ("https://a.com/1", "https://me.com/", "a.com", "Me", 30),
+    ("https://a.com/2", "https://me.com/shop", "a.com", "best grinder", 20),
+    ("https://b.org/x", "https://me.com/", "b.org", "click here", 50),
+    ("https://c.net/y", "https://me.com/blog", "c.net", "Coffee  Guide", 10),
+)
+NEW = links(
+    ("https://a.com/1", "https://me.com/", "a.com", "Me", 35),
+    # Same source page, different target: a different backlink.
+    ("https://b.org/x", "https://me.com/shop", "b.org", "click here", 45),
+    ("https://c.net/y", "https://me.com/blog", "c.net", "coffee guide", 10),
+    ("https://d.io/z", "https://me.com/", "d.io", "espresso tips", 60),
+    ("https://d.io/w", "https://me.com/", "d.io", "", 5),
+)
+
+
+def test_backlinks_gained_and_lost_are_keyed_by_source_and_target():
+    diff = diff_backlinks(OLD, NEW)
+    assert diff.gained_pairs == {("https://b.org/x", "https://me.com/shop"), ("https://d.io/z", "https://me.com/"),
+                                 ("https://d.io/w", "https://me.com/")}
+    assert diff.lost_pairs == {("https://a.com/2", "https://me.com/shop"), ("https://b.org/x", "https://me.com/")}
+    assert (diff.old_backlinks, diff.new_backlinks, diff.old_domains, diff.new_domains) == (4, 5, 3, 4)
+
+
+def test_referring_domains_gained_and_lost():
+    diff = diff_backlinks(OLD, NEW)
+    assert diff.gained_domains.to_dict("records") == [{"domain": "d.io", "backlinks": 2, "ascore": 60}]
+    assert diff.lost_domains.empty
+
+
+def test_authority_changes_of_linking_domains_largest_first():
+    diff = diff_backlinks(OLD, NEW)
+    # a.com 30 -> 35 (its strongest page), b.org 50 -> 45, c.net unchanged.
+    assert diff.ascore_changes.to_dict("records") == [
+        {"domain": "a.com", "old_ascore": 30, "new_ascore": 35, "change": 5},
+        {"domain": "b.org", "old_ascore": 50, "new_ascore": 45, "change": -5},
+    ]
+
+
+def test_anchors_appeared_and_vanished_ignore_case_and_spacing():
+    diff = diff_backlinks(OLD, NEW)
+    assert set(diff.appeared_anchors["anchor"]) == {"espresso tips"}
+    assert set(diff.vanished_anchors["anchor"]) == {"best grinder"}
+    assert diff.appeared_anchors.to_dict("records") == [{"anchor": "espresso tips", "backlinks": 1, "domains": 1}]
+
+
+def test_identical_snapshots_differ_in_nothing():
+    diff = diff_backlinks(OLD, OLD.copy())
+    assert diff.gained_backlinks.empty and diff.lost_backlinks.empty
+    assert diff.gained_domains.empty and diff.lost_domains.empty and diff.ascore_changes.empty
+    assert diff.appeared_anchors.empty and diff.vanished_anchors.empty
+
+
+def test_empty_old_snapshot_means_everything_was_gained():
+    diff = diff_backlinks(OLD.iloc[0:0], NEW)
+    assert len(diff.gained_backlinks) == 5 and diff.lost_backlinks.empty
+    assert set(diff.gained_domains["domain"]) == {"a.com", "b.org", "c.net", "d.io"}
+
+
+def refdomains(*rows: tuple) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["domain", "domain_ascore", "backlinks"])
+    return frame.astype({"domain": "str", "domain_ascore": "Int64", "backlinks": "Int64"})
+
+
+def test_referring_domains_snapshots():
+    old = refdomains(("a.com", 40, 3), ("b.org", 22, 1), ("gone.net", 70, 9))
+    new = refdomains(("a.com", 41, 4), ("b.org", 22, 2), ("fresh.io", 15, 1))
+    diff = diff_referring_domains(old, new)
+    assert diff.gained_domains.to_dict("records") == [{"domain": "fresh.io", "backlinks": 1, "ascore": 15}]
+    assert diff.lost_domains.to_dict("records") == [{"domain": "gone.net", "backlinks": 9, "ascore": 70}]
+    assert diff.ascore_changes.to_dict("records") == [
+        {"domain": "a.com", "old_ascore": 40, "new_ascore": 41, "change": 1}]
+    assert (diff.old_backlinks, diff.new_backlinks, diff.old_domains, diff.new_domains) == (13, 7, 3, 3)
+
+
+def test_anchor_snapshots():
+    old = pd.DataFrame({"anchor": ["Acme", "click here", "old anchor"], "domains": [5, 2, 1],
+                        "backlinks": [9, 3, 1]}).astype({"anchor": "str", "domains": "Int64", "backlinks": "Int64"})
+    new = pd.DataFrame({"anchor": ["acme", "new anchor", ""], "domains": [6, 2, 1],
+                        "backlinks": [10, 4, 1]}).astype({"anchor": "str", "domains": "Int64", "backlinks": "Int64"})
+    diff = diff_anchors(old, new)
+    assert set(diff.appeared_anchors["anchor"]) == {"new anchor"}
+    assert set(diff.vanished_anchors["anchor"]) == {"click here", "old anchor"}
+    assert list(diff.vanished_anchors["anchor"]) == ["click here", "old anchor"]  # most backlinks first
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError):
+        diff_snapshots("tld", OLD, NEW)
+
+
+ROW = ("{ascore},T,{source},https://acme.com/{page},{anchor},3,10,false,false,false,true,false,false,false,false,"
+       "2024-01-10,{last},false,false")
+
+
+def test_importing_two_exports_in_the_wrong_order_diffs_them_in_data_order(data_dir):
+    """End to end through lib.importer: the older export, imported second, still counts as the old side."""
+    workspace = create_workspace("Acme", "acme.com")
+    newer = backlinks_csv(
+        ROW.format(ascore=30, source="https://blog.beans.com/post", page="", anchor="Acme", last="2024-04-30"),
+        ROW.format(ascore=12, source="https://new.example.org/a", page="shop", anchor="grinders", last="2024-04-28"),
+    )
+    older = backlinks_csv(
+        ROW.format(ascore=25, source="https://blog.beans.com/post", page="", anchor="Acme", last="2024-02-28"),
+        ROW.format(ascore=40, source="https://old.example.net/b", page="blog", anchor="brew guide",
+                   last="2024-02-20"),
+    )
+    importer.import_bytes(workspace, newer, "acme.com-backlinks-april.csv")
+    importer.import_bytes(workspace, older, "acme.com-backlinks-february.csv")
+    old_snap, new_snap = snapshots.list_snapshots(workspace.id, "backlinks", "acme.com")
+    assert (old_snap.data_date, new_snap.data_date) == (date(2024, 2, 28), date(2024, 4, 30))
+    assert old_snap.source_name.endswith("february.csv")
+    diff = diff_snapshots("backlinks", snapshots.load_frame(old_snap), snapshots.load_frame(new_snap))
+    assert diff.gained_pairs == {("https://new.example.org/a", "https://acme.com/shop")}
+    assert diff.lost_pairs == {("https://old.example.net/b", "https://acme.com/blog")}
+    assert set(diff.gained_domains["domain"]) == {"example.org"}
+    assert set(diff.lost_domains["domain"]) == {"example.net"}
+    assert diff.ascore_changes.to_dict("records") == [
+        {"domain": "beans.com", "old_ascore": 25, "new_ascore": 30, "change": 5}]
+    assert set(diff.appeared_anchors["anchor"]) == {"grinders"}
+    assert set(diff.vanished_anchors["anchor"]) == {"brew guide"}
