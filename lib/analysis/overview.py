@@ -1,0 +1,313 @@
+"""The Overview's figures: headline numbers, growth per month, distributions, and link concentration.
+
+Conventions used everywhere here:
+- A backlink is *lost* when Semrush flags it (`lost_link`) or when it was last seen more than
+  LOST_AFTER_DAYS before the data date (Semrush re-crawls live links, so a long-unseen link is gone).
+  Its lost date is its `last_seen`. Every other backlink is *live*.
+- A referring domain is live while at least one of its backlinks is; it was gained on its first backlink's
+  first_seen and lost on its last backlink's last_seen.
+- *Follow* means none of nofollow, sponsored or UGC: the links that pass authority.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+LOST_AFTER_DAYS = 30
+RECENT_DAYS = 30
+ASCORE_BINS = tuple(range(0, 101, 10))  # 0-9, 10-19, ... 90-100
+LINK_TYPES = ("text", "image", "form", "frame")
+LINK_TYPE_LABELS = {"text": "Text", "image": "Image", "form": "Form", "frame": "Frame"}
+REL_TYPES = ("follow", "nofollow", "sponsored", "ugc")
+REL_LABELS = {"follow": "Follow", "nofollow": "Nofollow", "sponsored": "Sponsored", "ugc": "UGC"}
+
+
+def _day(value: date | pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize()
+
+
+def _flag(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return frame[column].fillna(False).to_numpy(dtype=bool)
+
+
+def lost_mask(backlinks: pd.DataFrame, data_date: date) -> np.ndarray:
+    """True for backlinks that are gone at the data date (see the module's conventions)."""
+    lost = _flag(backlinks, "lost_link")
+    if "last_seen" in backlinks:
+        cutoff = _day(data_date) - pd.Timedelta(days=LOST_AFTER_DAYS)
+        lost = lost | (backlinks["last_seen"] < cutoff).fillna(False).to_numpy(dtype=bool)
+    return lost
+
+
+def follow_mask(backlinks: pd.DataFrame) -> np.ndarray:
+    return ~(_flag(backlinks, "nofollow") | _flag(backlinks, "sponsored") | _flag(backlinks, "ugc"))
+
+
+@dataclass(frozen=True)
+class Summary:
+    data_date: date
+    backlinks: int  # live
+    referring_domains: int  # with at least one live backlink
+    follow_share: float  # of live backlinks; NaN when there are none
+    new_recent: int  # first seen in the RECENT_DAYS days ending on the data date
+    lost_recent: int  # lost (last seen) in the RECENT_DAYS days ending on the data date
+
+
+def summarize(backlinks: pd.DataFrame, data_date: date) -> Summary:
+    lost = lost_mask(backlinks, data_date)
+    live = ~lost
+    start, end = (_day(d) for d in recent_window(data_date))
+    end = end + pd.Timedelta(days=1)  # the whole data date counts
+    first = backlinks["first_seen"] if "first_seen" in backlinks else pd.Series(pd.NaT, index=backlinks.index)
+    last = backlinks["last_seen"] if "last_seen" in backlinks else pd.Series(pd.NaT, index=backlinks.index)
+    new_recent = ((first >= start) & (first < end)).fillna(False).to_numpy(dtype=bool)
+    # A flagged link without a last_seen date was lost in Semrush's recent crawls.
+    lost_recent = lost & (((last >= start) & (last < end)) | last.isna()).to_numpy(dtype=bool)
+    follow = follow_mask(backlinks)
+    live_count = int(live.sum())
+    return Summary(
+        data_date=pd.Timestamp(data_date).date(),
+        backlinks=live_count,
+        referring_domains=int(backlinks["source_domain"][live].nunique()),
+        follow_share=float(follow[live].mean()) if live_count else float("nan"),
+        new_recent=int(new_recent.sum()),
+        lost_recent=int(lost_recent.sum()),
+    )
+
+
+@dataclass(frozen=True)
+class SiteAuthority:
+    value: int | None
+    as_of: date | None
+    previous: int | None
+
+    @property
+    def change(self) -> int | None:
+        return None if self.value is None or self.previous is None else self.value - self.previous
+
+
+def site_authority(history: Mapping[str, int] | None, on_or_before: date | None = None) -> SiteAuthority:
+    """The site's Authority Score from the stored {ISO date: score} history, latest first, and the one before.
+
+    `on_or_before` ignores values recorded after a date (a past snapshot is shown with the score of its time).
+    """
+    points: list[tuple[date, int]] = []
+    for key, value in (history or {}).items():
+        try:
+            day, score = date.fromisoformat(str(key)[:10]), int(value)
+        except (TypeError, ValueError):
+            continue
+        if 0 <= score <= 100 and (on_or_before is None or day <= on_or_before):
+            points.append((day, score))
+    points.sort()
+    if not points:
+        return SiteAuthority(None, None, None)
+    previous = points[-2][1] if len(points) > 1 else None
+    return SiteAuthority(points[-1][1], points[-1][0], previous)
+
+
+def demo_site_ascore(dates: list[date]) -> dict[str, int]:
+    """A plausible, slowly rising Authority Score history for the demo site at its snapshot dates."""
+    return {day.isoformat(): 34 + 2 * i for i, day in enumerate(sorted(dates))}
+
+
+def _month(values: pd.Series) -> pd.Series:
+    return values.dt.to_period("M").dt.to_timestamp()
+
+
+def growth_by_month(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
+    """Per month up to the data date: backlinks and referring domains gained and lost, and live at month end.
+
+    Columns: month (first day), gained_backlinks, lost_backlinks, live_backlinks, gained_domains,
+    lost_domains, live_domains. Backlinks without a first_seen date are counted as gained in the first month.
+    """
+    columns = ["month", "gained_backlinks", "lost_backlinks", "live_backlinks", "gained_domains", "lost_domains",
+               "live_domains"]
+    if backlinks.empty or "first_seen" not in backlinks:
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "month" else "int64") for c in columns})
+    lost = lost_mask(backlinks, data_date)
+    last_month = pd.Timestamp(data_date).to_period("M").to_timestamp()
+    first_seen = backlinks["first_seen"]
+    start = _month(first_seen).min()
+    if pd.isna(start) or start > last_month:
+        start = last_month
+    months = pd.date_range(start, last_month, freq="MS")
+    gained_month = _month(first_seen).fillna(start).clip(lower=start, upper=last_month)
+    lost_at = backlinks["last_seen"] if "last_seen" in backlinks else pd.Series(pd.NaT, index=backlinks.index)
+    lost_month = _month(lost_at[lost]).fillna(last_month).clip(lower=start, upper=last_month)
+
+    domain = backlinks["source_domain"]
+    per_domain = pd.DataFrame({"domain": domain.to_numpy(), "gained": gained_month.to_numpy(),
+                               "lost_at": np.where(lost, 0, 1), "last": lost_at.to_numpy()})
+    grouped = per_domain.groupby("domain", sort=False)
+    domain_gained = grouped["gained"].min()
+    domain_live = grouped["lost_at"].max().astype(bool)
+    domain_lost_month = _month(grouped["last"].max()[~domain_live]).fillna(last_month)
+    domain_lost_month = domain_lost_month.clip(lower=start, upper=last_month)
+
+    def counts(values: pd.Series) -> pd.Series:
+        return values.value_counts().reindex(months, fill_value=0).astype("int64")
+
+    result = pd.DataFrame({
+        "month": months,
+        "gained_backlinks": counts(gained_month).to_numpy(),
+        "lost_backlinks": counts(lost_month).to_numpy(),
+        "gained_domains": counts(domain_gained).to_numpy(),
+        "lost_domains": counts(domain_lost_month).to_numpy(),
+    })
+    result["live_backlinks"] = (result["gained_backlinks"] - result["lost_backlinks"]).cumsum()
+    result["live_domains"] = (result["gained_domains"] - result["lost_domains"]).cumsum()
+    return result[columns]
+
+
+def ascore_distribution(referring_domains: pd.DataFrame | None, backlinks: pd.DataFrame | None) -> pd.DataFrame:
+    """Referring domains per Authority Score band (0-9, 10-19, ..., 90-100).
+
+    Uses each domain's Authority Score from the Referring Domains export; without it, the best Page
+    Authority Score among the domain's backlinks (column `basis` says which).
+    """
+    if referring_domains is not None and len(referring_domains) and "domain_ascore" in referring_domains:
+        key = "root_domain" if "root_domain" in referring_domains else "domain"
+        scores = referring_domains.groupby(key, sort=False)["domain_ascore"].max()
+        basis = "domain"
+    elif backlinks is not None and len(backlinks) and "page_ascore" in backlinks:
+        scores = backlinks.groupby("source_domain", sort=False)["page_ascore"].max()
+        basis = "page"
+    else:
+        return pd.DataFrame({"band": pd.Series(dtype="str"), "low": pd.Series(dtype="int64"),
+                             "domains": pd.Series(dtype="int64"), "basis": pd.Series(dtype="str")})
+    known = scores.dropna().astype("int64").clip(0, 100)
+    band_low = (known // 10 * 10).clip(upper=90)
+    counts = band_low.value_counts().reindex(range(0, 100, 10), fill_value=0)
+    labels = [f"{low}–{low + 9}" if low < 90 else "90–100" for low in counts.index]
+    return pd.DataFrame({"band": labels, "low": list(counts.index), "domains": counts.to_numpy(dtype="int64"),
+                         "basis": basis})
+
+
+def link_type_counts(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
+    """Live backlinks per link type (text, image, form, frame)."""
+    live = backlinks[~lost_mask(backlinks, data_date)]
+    counts = live["link_type"].value_counts().reindex(LINK_TYPES, fill_value=0)
+    return pd.DataFrame({"link_type": list(LINK_TYPES), "label": [LINK_TYPE_LABELS[t] for t in LINK_TYPES],
+                         "backlinks": counts.to_numpy(dtype="int64")})
+
+
+def rel_counts(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
+    """Live backlinks by rel attribute, each link counted once: sponsored, else UGC, else nofollow, else follow."""
+    live = backlinks[~lost_mask(backlinks, data_date)]
+    rel = np.select([_flag(live, "sponsored"), _flag(live, "ugc"), _flag(live, "nofollow")],
+                    ["sponsored", "ugc", "nofollow"], default="follow")
+    counts = pd.Series(rel, dtype="object").value_counts().reindex(REL_TYPES, fill_value=0)
+    return pd.DataFrame({"rel": list(REL_TYPES), "label": [REL_LABELS[r] for r in REL_TYPES],
+                         "backlinks": counts.to_numpy(dtype="int64")})
+
+
+def top_tlds(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None, data_date: date,
+             limit: int = 10) -> pd.DataFrame:
+    """The TLDs with the most referring domains, with their backlinks (live ones, from the Backlinks export
+    when there is one, else from the Referring Domains export)."""
+    if backlinks is not None and len(backlinks) and "source_tld" in backlinks:
+        backlinks = backlinks[~lost_mask(backlinks, data_date)]
+        frame = pd.DataFrame({"tld": backlinks["source_tld"].fillna("").to_numpy(),
+                              "domain": backlinks["source_domain"].to_numpy()})
+        grouped = frame.groupby("tld", sort=False).agg(domains=("domain", "nunique"), backlinks=("domain", "size"))
+    elif referring_domains is not None and len(referring_domains) and "tld" in referring_domains:
+        key = "root_domain" if "root_domain" in referring_domains else "domain"
+        grouped = referring_domains.groupby("tld", sort=False).agg(domains=(key, "nunique"),
+                                                                     backlinks=("backlinks", "sum"))
+    else:
+        return pd.DataFrame({"tld": pd.Series(dtype="str"), "domains": pd.Series(dtype="int64"),
+                             "backlinks": pd.Series(dtype="int64")})
+    grouped = grouped[grouped.index != ""].reset_index()
+    grouped["tld"] = "." + grouped["tld"].astype("str")
+    grouped = grouped.astype({"domains": "int64", "backlinks": "int64"})
+    return grouped.sort_values(["domains", "backlinks", "tld"], ascending=[False, False, True]).head(limit) \
+        .reset_index(drop=True)
+
+
+def top_countries(referring_domains: pd.DataFrame | None, limit: int = 10) -> pd.DataFrame:
+    """Countries with the most referring domains (from the Referring Domains export's country column)."""
+    empty = pd.DataFrame({"country": pd.Series(dtype="str"), "domains": pd.Series(dtype="int64"),
+                          "backlinks": pd.Series(dtype="int64")})
+    if referring_domains is None or referring_domains.empty or "country" not in referring_domains:
+        return empty
+    frame = referring_domains[referring_domains["country"].fillna("").astype("str").str.strip() != ""]
+    if frame.empty:
+        return empty
+    key = "root_domain" if "root_domain" in frame else "domain"
+    grouped = frame.groupby(frame["country"].astype("str").str.strip().str.upper(), sort=False).agg(
+        domains=(key, "nunique"), backlinks=("backlinks", "sum"))
+    grouped = grouped.rename_axis("country").reset_index().astype({"domains": "int64", "backlinks": "int64"})
+    return grouped.sort_values(["domains", "backlinks", "country"], ascending=[False, False, True]).head(limit) \
+        .reset_index(drop=True)
+
+
+def top_target_pages(backlinks: pd.DataFrame, data_date: date, limit: int = 10) -> pd.DataFrame:
+    """The site's pages with the most live backlinks, with how many domains link to each."""
+    live = backlinks[~lost_mask(backlinks, data_date)]
+    grouped = live.groupby("target_url", sort=False).agg(backlinks=("source_domain", "size"),
+                                                         domains=("source_domain", "nunique")).reset_index()
+    grouped = grouped.astype({"backlinks": "int64", "domains": "int64"})
+    return grouped.sort_values(["backlinks", "domains", "target_url"], ascending=[False, False, True]).head(limit) \
+        .reset_index(drop=True)
+
+
+def concentration_curve(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
+    """Domains ranked by live backlinks: rank, domain, backlinks, cumulative backlinks and share."""
+    live = backlinks[~lost_mask(backlinks, data_date)]
+    counts = live["source_domain"].value_counts()
+    counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    total = int(counts.sum())
+    cumulative = counts.cumsum()
+    return pd.DataFrame({
+        "rank": np.arange(1, len(counts) + 1, dtype="int64"),
+        "domain": pd.array(counts.index.astype("str"), dtype="str"),
+        "backlinks": counts.to_numpy(dtype="int64"),
+        "cumulative_backlinks": cumulative.to_numpy(dtype="int64"),
+        "cumulative_share": cumulative.to_numpy(dtype="float64") / total if total else np.zeros(len(counts)),
+    })
+
+
+@dataclass(frozen=True)
+class Concentration:
+    total_backlinks: int
+    total_domains: int
+    top_n: int  # how many of the biggest domains the sentence talks about
+    top_backlinks: int
+    half_domains: int  # the fewest domains that hold at least half of the backlinks
+
+    @property
+    def top_share(self) -> float:
+        return self.top_backlinks / self.total_backlinks if self.total_backlinks else 0.0
+
+    def sentence(self) -> str:
+        if not self.total_backlinks:
+            return "No live backlinks yet."
+        websites = "website" if self.top_n == 1 else "websites"
+        if self.top_n >= self.total_domains:
+            return (f"All your {self.total_backlinks:,} backlinks come from {self.total_domains:,} "
+                    f"{'website' if self.total_domains == 1 else 'websites'}.")
+        return (f"{self.top_share:.0%} of your {self.total_backlinks:,} backlinks come from just {self.top_n:,} "
+                f"{websites}, out of {self.total_domains:,} linking to you.")
+
+
+def concentration(curve: pd.DataFrame, top_n: int = 10) -> Concentration:
+    """The headline of a concentration curve: the top `top_n` domains' share, and how few hold half."""
+    total = int(curve["backlinks"].sum()) if len(curve) else 0
+    n = min(top_n, len(curve))
+    top = int(curve["cumulative_backlinks"].iloc[n - 1]) if n else 0
+    half = int(np.searchsorted(curve["cumulative_backlinks"].to_numpy(), total / 2) + 1) if total else 0
+    return Concentration(total_backlinks=total, total_domains=len(curve), top_n=n, top_backlinks=top,
+                         half_domains=half)
+
+
+def recent_window(data_date: date) -> tuple[date, date]:
+    """The days the 'new' and 'lost' figures cover, for captions."""
+    return data_date - timedelta(days=RECENT_DAYS - 1), data_date
