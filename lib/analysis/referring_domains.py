@@ -1,0 +1,171 @@
+"""One row per linking website (registrable domain), from the Backlinks and/or Referring Domains exports.
+
+Where both exports are present, the Referring Domains export gives the domain's Authority Score, backlink
+total, IP, country and first/last seen (it covers all of the domain's links, while a Backlinks export may be
+cut off), and the Backlinks export gives the follow share and the best linking page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from lib.analysis.overview import LOST_AFTER_DAYS, follow_mask, lost_mask
+
+COLUMNS = ("domain", "domain_ascore", "backlinks", "live_backlinks", "follow_share", "best_page_ascore",
+           "first_seen", "last_seen", "lost", "country", "ip", "tld", "category", "category_reason", "mark", "note")
+_DTYPES = {"domain": "str", "domain_ascore": "Int64", "backlinks": "Int64", "live_backlinks": "Int64",
+           "follow_share": "float64", "best_page_ascore": "Int64", "first_seen": "datetime64[ns]",
+           "last_seen": "datetime64[ns]", "lost": "bool", "country": "str", "ip": "str", "tld": "str",
+           "category": "str", "category_reason": "str", "mark": "str", "note": "str"}
+
+
+def _from_backlinks(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "domain": backlinks["source_domain"].to_numpy(),
+        "tld": backlinks["source_tld"].to_numpy() if "source_tld" in backlinks else "",
+        "live": ~lost_mask(backlinks, data_date),
+        "follow": follow_mask(backlinks),
+        "page_ascore": backlinks["page_ascore"].to_numpy() if "page_ascore" in backlinks else pd.NA,
+        "first_seen": backlinks["first_seen"].to_numpy() if "first_seen" in backlinks else pd.NaT,
+        "last_seen": backlinks["last_seen"].to_numpy() if "last_seen" in backlinks else pd.NaT,
+    })
+    frame = frame[frame["domain"].fillna("").astype("str") != ""]
+    grouped = frame.groupby("domain", sort=False).agg(
+        backlinks=("live", "size"), live_backlinks=("live", "sum"), follow_share=("follow", "mean"),
+        best_page_ascore=("page_ascore", "max"), first_seen=("first_seen", "min"), last_seen=("last_seen", "max"),
+        tld=("tld", "first"))
+    grouped["lost"] = grouped["live_backlinks"] == 0
+    return grouped
+
+
+def _from_referring_domains(referring_domains: pd.DataFrame, data_date: date) -> pd.DataFrame:
+    key = referring_domains["root_domain"] if "root_domain" in referring_domains else referring_domains["domain"]
+
+    def column(name: str, default):
+        return referring_domains[name].to_numpy() if name in referring_domains else default
+
+    frame = pd.DataFrame({
+        "domain": key.to_numpy(), "domain_ascore": column("domain_ascore", pd.NA),
+        "backlinks": column("backlinks", pd.NA), "ip": column("ip", ""), "country": column("country", ""),
+        "tld": column("tld", ""), "first_seen": column("first_seen", pd.NaT), "last_seen": column("last_seen", pd.NaT),
+    })
+    frame = frame[frame["domain"].fillna("").astype("str") != ""]
+    frame["domain_ascore"] = pd.array(frame["domain_ascore"], dtype="Int64")
+    frame["backlinks"] = pd.array(frame["backlinks"], dtype="Int64")
+    # Subdomains of one site: the site's IP and country are those of its busiest host.
+    frame = frame.sort_values("backlinks", ascending=False, na_position="last", kind="stable")
+    grouped = frame.groupby("domain", sort=False).agg(
+        domain_ascore=("domain_ascore", "max"), backlinks=("backlinks", "sum"), ip=("ip", "first"),
+        country=("country", "first"), tld=("tld", "first"), first_seen=("first_seen", "min"),
+        last_seen=("last_seen", "max"))
+    cutoff = pd.Timestamp(data_date) - pd.Timedelta(days=LOST_AFTER_DAYS)
+    grouped["lost"] = (grouped["last_seen"] < cutoff).fillna(False)
+    return grouped
+
+
+def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None, data_date: date,
+                 categories: pd.DataFrame | None = None, marks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The referring domains table (columns in COLUMNS), biggest Authority Score and backlinks first.
+
+    `categories` is lib.analysis.categories.categorize_domains' result; `marks` is lib.marks.marks_for's.
+    """
+    from_links = _from_backlinks(backlinks, data_date) if backlinks is not None and len(backlinks) else None
+    from_export = (_from_referring_domains(referring_domains, data_date)
+                   if referring_domains is not None and len(referring_domains) else None)
+    if from_links is None and from_export is None:
+        return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in COLUMNS})
+    if from_export is None:
+        table = from_links
+    elif from_links is None:
+        table = from_export
+    else:
+        table = from_export.join(from_links, how="outer", suffixes=("", "_links"))
+        for name in ("backlinks", "first_seen", "last_seen", "tld", "lost"):
+            table[name] = table[name].where(table[name].notna(), table[f"{name}_links"])
+        table = table.drop(columns=[c for c in table.columns if c.endswith("_links")])
+    table = table.rename_axis("domain").reset_index()
+    for name in COLUMNS:
+        if name not in table:
+            table[name] = pd.Series(pd.NA if _DTYPES[name] in ("Int64", "float64") else "", index=table.index)
+    if categories is not None and len(categories):
+        known = categories.set_index("domain")
+        table["category"] = table["domain"].map(known["category"])
+        table["category_reason"] = table["domain"].map(known["category_reason"])
+    if marks is not None and len(marks):
+        known = marks.set_index("domain")
+        table["mark"] = table["domain"].map(known["mark"])
+        table["note"] = table["domain"].map(known["note"])
+    table["country"] = table["country"].fillna("").astype("str").str.strip().str.upper()
+    for name in ("domain", "ip", "tld", "category", "category_reason", "mark", "note"):
+        table[name] = table[name].fillna("").astype("str")
+    table["lost"] = table["lost"].fillna(False).astype(bool)
+    table = table[list(COLUMNS)].astype(_DTYPES)
+    return table.sort_values(["domain_ascore", "backlinks", "domain"], ascending=[False, False, True],
+                             na_position="last", kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class DomainFilter:
+    """What the user narrowed the table to; empty tuples mean everything. Hashable, so it can key a cache."""
+
+    ascore: tuple[int, int] = (0, 100)
+    follow_only: bool = False
+    categories: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    tlds: tuple[str, ...] = ()
+    marks: tuple[str, ...] = ()  # "good", "review", "" (unmarked)
+    first_seen: tuple[date, date] | None = None
+    text: str = ""
+    include_lost: bool = True
+
+
+def filter_domains(table: pd.DataFrame, chosen: DomainFilter) -> pd.DataFrame:
+    keep = np.ones(len(table), dtype=bool)
+    low, high = chosen.ascore
+    if (low, high) != (0, 100):
+        score = table["domain_ascore"].fillna(table["best_page_ascore"])
+        keep &= ((score >= low) & (score <= high)).fillna(False).to_numpy(dtype=bool)
+    if chosen.follow_only:
+        keep &= (table["follow_share"] > 0).fillna(False).to_numpy(dtype=bool)
+    for column, wanted in (("category", chosen.categories), ("country", chosen.countries), ("tld", chosen.tlds),
+                           ("mark", chosen.marks)):
+        if wanted:
+            keep &= table[column].isin(list(wanted)).to_numpy(dtype=bool)
+    if chosen.first_seen is not None:
+        start, end = (pd.Timestamp(d) for d in chosen.first_seen)
+        seen = table["first_seen"]
+        keep &= ((seen >= start) & (seen < end + pd.Timedelta(days=1))).fillna(False).to_numpy(dtype=bool)
+    if not chosen.include_lost:
+        keep &= ~table["lost"].to_numpy(dtype=bool)
+    text = chosen.text.strip().lower()
+    if text:
+        found = np.zeros(len(table), dtype=bool)
+        for column in ("domain", "category_reason", "note", "ip"):
+            found |= table[column].str.lower().str.contains(text, regex=False).fillna(False).to_numpy(dtype=bool)
+        keep &= found
+    return table[keep]
+
+
+BACKLINK_COLUMNS = ("source_url", "source_title", "target_url", "anchor", "page_ascore", "nofollow", "sponsored",
+                    "ugc", "link_type", "first_seen", "last_seen", "lost_link")
+
+
+def backlinks_of(backlinks: pd.DataFrame, domains: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """The backlinks from some domains, best linking pages first."""
+    rows = backlinks[backlinks["source_domain"].isin(list(domains))]
+    rows = rows[[c for c in BACKLINK_COLUMNS if c in rows.columns]]
+    if "page_ascore" in rows:
+        rows = rows.sort_values("page_ascore", ascending=False, na_position="last", kind="stable")
+    return rows.reset_index(drop=True)
+
+
+def category_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Domains and backlinks per category, for the category chart."""
+    grouped = table.groupby("category", sort=False).agg(domains=("domain", "size"),
+                                                        backlinks=("backlinks", "sum")).reset_index()
+    grouped = grouped.astype({"domains": "int64", "backlinks": "int64"})
+    return grouped.sort_values(["domains", "category"], ascending=[False, True]).reset_index(drop=True)
