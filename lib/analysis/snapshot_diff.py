@@ -64,13 +64,20 @@ def link_keys(frame: pd.DataFrame) -> np.ndarray:
     """One 64-bit hash per row of its (source_url, target_url) pair, for fast membership tests."""
     if frame.empty:
         return np.empty(0, dtype="uint64")
-    # categorize=False: URLs are nearly all distinct, so factorizing first only costs time.
-    return pd.util.hash_pandas_object(frame[["source_url", "target_url"]], index=False,
-                                      categorize=False).to_numpy()
+    # Source URLs are nearly all distinct, so they are hashed directly; a site has far fewer target
+    # pages than links, so those are hashed once per distinct URL. Together this is ~2x faster than
+    # hash_pandas_object on both columns, which matters at a million rows.
+    sources = pd.util.hash_array(frame["source_url"].fillna("").to_numpy(dtype=object), categorize=False)
+    codes, uniques = pd.factorize(frame["target_url"].fillna(""), sort=False)
+    targets = pd.util.hash_array(np.asarray(uniques, dtype=object), categorize=False).take(codes)
+    return sources * np.uint64(0x9E3779B97F4A7C15) ^ targets
 
 
 def normalize_anchor(anchors: pd.Series) -> pd.Series:
-    return anchors.fillna("").astype("str").str.split().str.join(" ").str.lower()
+    """Trimmed, single-spaced, lower-case anchors; each distinct text is normalised once."""
+    codes, uniques = pd.factorize(anchors.fillna("").astype("str"), sort=False)
+    cleaned = pd.Series(uniques, dtype="str").str.split().str.join(" ").str.lower().fillna("")
+    return pd.Series(cleaned.to_numpy().take(codes) if len(codes) else [], index=anchors.index, dtype="str")
 
 
 def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
@@ -79,6 +86,7 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
     gained = new[~pd.Series(new_keys).isin(pd.Series(old_keys)).to_numpy()]
     lost = old[~pd.Series(old_keys).isin(pd.Series(new_keys)).to_numpy()]
     old_domains, new_domains = _domains_of_links(old), _domains_of_links(new)
+    old_anchors, new_anchors = _anchors_of_links(old), _anchors_of_links(new)
     return SnapshotDiff(
         kind="backlinks",
         gained_backlinks=gained.reset_index(drop=True),
@@ -86,8 +94,8 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
         gained_domains=_only_in(new_domains, old_domains),
         lost_domains=_only_in(old_domains, new_domains),
         ascore_changes=_ascore_changes(old_domains, new_domains),
-        appeared_anchors=_only_in_anchors(_anchors_of_links(new), _anchors_of_links(old)),
-        vanished_anchors=_only_in_anchors(_anchors_of_links(old), _anchors_of_links(new)),
+        appeared_anchors=_only_in_anchors(new_anchors, old_anchors),
+        vanished_anchors=_only_in_anchors(old_anchors, new_anchors),
         old_backlinks=len(old), new_backlinks=len(new),
         old_domains=len(old_domains), new_domains=len(new_domains),
     )
@@ -147,9 +155,14 @@ def _domains_of_refdomains(refdomains: pd.DataFrame) -> pd.DataFrame:
 
 
 def _only_in(these: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
-    found = these[~these.index.isin(others.index)]
+    found = these[_missing_from(these.index, others.index)]
     return found.reset_index().sort_values(["ascore", "backlinks", "domain"], ascending=[False, False, True],
                                            na_position="last", kind="stable").reset_index(drop=True)
+
+
+def _missing_from(these: pd.Index, others: pd.Index) -> np.ndarray:
+    # get_indexer on unique indexes: Index.isin on Arrow strings is ~100x slower here.
+    return others.get_indexer(these) == -1
 
 
 def _ascore_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -191,7 +204,7 @@ def _anchors_of_anchor_export(anchors: pd.DataFrame) -> pd.DataFrame:
 
 
 def _only_in_anchors(these: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
-    found = these[~these.index.isin(others.index)].reset_index()
+    found = these[_missing_from(these.index, others.index)].reset_index()
     if found.empty:
         return _empty(_ANCHOR_COLUMNS)
     return found.sort_values(["backlinks", "anchor"], ascending=[False, True], kind="stable").reset_index(drop=True)

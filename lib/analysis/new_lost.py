@@ -1,0 +1,254 @@
+"""New and lost backlinks and referring domains over a chosen date range.
+
+Definitions (the New & lost page shows them too):
+
+- A backlink is one row of a Semrush Backlinks export: a link from `source_url` to `target_url`.
+- A backlink is **new** in a period when its `first_seen` date falls in the period.
+- A backlink is **lost** in a period when Semrush flags it lost (`lost_link` true) and its `last_seen`
+  date falls in the period, or when it was in an earlier snapshot and is missing from every later
+  one: it *disappeared*, and is dated by the data date of the first snapshot that no longer holds it.
+- A referring domain (the registrable domain of the source) is **new** in a period when the earliest
+  `first_seen` of its backlinks falls in the period, and **lost** when all of its backlinks are lost
+  and the last of them was lost in the period.
+- A link's **Authority Score** is its domain's `domain_ascore` from the Referring Domains export when
+  that export names the domain, else the `page_ascore` of the linking page. A link is from a **strong
+  domain** when that score is at least the threshold the user sets.
+- A page's **new referring domains** are the domains whose first link to that page is new in the period.
+
+Periods are inclusive of both end dates; weeks start on Monday, months on the 1st.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from lib.analysis.snapshot_diff import link_keys
+
+FREQUENCIES = {"week": "W-SUN", "month": "M"}
+LINK_COLUMNS = ["source_url", "source_title", "target_url", "source_domain", "anchor", "page_ascore", "nofollow",
+                "first_seen", "last_seen", "lost_link"]
+FLAGGED, DISAPPEARED = "flagged lost", "disappeared"
+
+
+def vanished_backlinks(history: Sequence[tuple[date, pd.DataFrame]]) -> pd.DataFrame:
+    """Backlinks held by a snapshot but by none after it, each with the date it was lost.
+
+    `history` is every Backlinks snapshot of one site, oldest data first. A vanished row is taken
+    from the last snapshot that held it; `lost_date` is its `last_seen` when Semrush had already
+    flagged it lost, else the data date of the next snapshot (the first one without it).
+    """
+    columns = [*LINK_COLUMNS, "lost_date", "lost_how"]
+    if len(history) < 2:
+        return _empty_links(columns)
+    seen_later = pd.Series(link_keys(history[-1][1]))
+    found = []
+    for index in range(len(history) - 2, -1, -1):
+        frame = history[index][1]
+        keys = pd.Series(link_keys(frame))
+        gone = ~keys.isin(seen_later).to_numpy()
+        if gone.any():
+            rows = _link_columns(frame[gone])
+            next_date = pd.Timestamp(history[index + 1][0])
+            flagged = rows["lost_link"] & rows["last_seen"].notna()
+            rows["lost_date"] = rows["last_seen"].where(flagged, next_date).astype("datetime64[ns]")
+            rows["lost_how"] = np.where(flagged, FLAGGED, DISAPPEARED)
+            rows["lost_link"] = True
+            found.append(rows)
+        seen_later = pd.concat([seen_later, keys], ignore_index=True)
+    if not found:
+        return _empty_links(columns)
+    return pd.concat(found[::-1], ignore_index=True)[columns]
+
+
+def link_events(latest: pd.DataFrame, vanished: pd.DataFrame | None = None,
+                referring_domains: pd.DataFrame | None = None, as_of: date | None = None) -> pd.DataFrame:
+    """Every backlink known, current and vanished, with `lost`, `lost_date`, `lost_how` and `authority`.
+
+    `as_of` (the latest snapshot's data date) dates a flagged-lost link whose `last_seen` is missing.
+    """
+    current = _link_columns(latest)
+    lost = current["lost_link"].to_numpy(dtype=bool)
+    fallback = pd.Timestamp(as_of) if as_of else pd.NaT
+    current["lost_date"] = current["last_seen"].fillna(fallback).where(lost).astype("datetime64[ns]")
+    current["lost_how"] = np.where(lost, FLAGGED, "")
+    parts = [current]
+    if vanished is not None and len(vanished):
+        parts.append(vanished[current.columns])
+    links = pd.concat(parts, ignore_index=True) if len(parts) > 1 else current
+    links = links.rename(columns={"lost_link": "lost"})
+    links["authority"] = authority(links, referring_domains)
+    return links
+
+
+def authority(links: pd.DataFrame, referring_domains: pd.DataFrame | None) -> pd.Series:
+    """Domain Authority Score from the Referring Domains export where it names the domain, else page_ascore."""
+    page = links["page_ascore"].astype("Int64")
+    if referring_domains is None or referring_domains.empty:
+        return page
+    key = "root_domain" if "root_domain" in referring_domains else "domain"
+    scores = referring_domains.groupby(key)["domain_ascore"].max()
+    mapped = links["source_domain"].map(scores).astype("Int64")
+    return mapped.fillna(page)
+
+
+def domain_events(links: pd.DataFrame) -> pd.DataFrame:
+    """One row per referring domain: first_seen, backlinks, lost_backlinks, lost, lost_date, authority."""
+    grouped = links.groupby("source_domain", sort=True)
+    frame = pd.DataFrame({
+        "first_seen": grouped["first_seen"].min(),
+        "backlinks": grouped.size(),
+        "lost_backlinks": grouped["lost"].sum(),
+        "lost_date": grouped["lost_date"].max(),
+        "authority": grouped["authority"].max().astype("Int64"),
+    })
+    frame["lost"] = frame["lost_backlinks"] == frame["backlinks"]
+    frame["lost_date"] = frame["lost_date"].where(frame["lost"])
+    frame.index = frame.index.astype("str").rename("domain")
+    return frame.reset_index()
+
+
+def _in(values: pd.Series, start: date, end: date) -> np.ndarray:
+    low, high = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
+    return ((values >= low) & (values < high)).fillna(False).to_numpy(dtype=bool)
+
+
+def bucket_starts(values: pd.Series, freq: str) -> pd.Series:
+    """The first day of the week (Monday) or month each date falls in."""
+    return values.dt.to_period(FREQUENCIES[freq]).dt.start_time.astype("datetime64[ns]")
+
+
+def timeline(links: pd.DataFrame, domains: pd.DataFrame, start: date, end: date, freq: str) -> pd.DataFrame:
+    """Per week or month of [start, end]: new and lost backlinks and referring domains (zeros included)."""
+    periods = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq=FREQUENCIES[freq])
+    index = pd.DatetimeIndex(periods.start_time.astype("datetime64[ns]"), name="period")
+
+    def counts(dates: pd.Series) -> pd.Series:
+        inside = dates[_in(dates, start, end)]
+        return bucket_starts(inside, freq).value_counts().reindex(index, fill_value=0).astype("int64")
+
+    new_links, lost_links = counts(links["first_seen"]), counts(links["lost_date"])
+    new_domains, lost_domains = counts(domains["first_seen"]), counts(domains["lost_date"])
+    return pd.DataFrame({
+        "new_backlinks": new_links, "lost_backlinks": lost_links,
+        "new_domains": new_domains, "lost_domains": lost_domains,
+        "net_domains": new_domains - lost_domains,
+    }, index=index).reset_index()
+
+
+def lost_links_in(links: pd.DataFrame, start: date, end: date, threshold: int) -> pd.DataFrame:
+    """Backlinks lost in [start, end], those from strong domains first, strongest first."""
+    lost = links[links["lost"].to_numpy(dtype=bool) & _in(links["lost_date"], start, end)]
+    lost = lost.assign(strong=(lost["authority"] >= threshold).fillna(False).astype(bool))
+    return lost.sort_values(["strong", "authority", "lost_date", "source_url"],
+                            ascending=[False, False, False, True], na_position="last",
+                            kind="stable").reset_index(drop=True)
+
+
+def new_links_in(links: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    new = links[_in(links["first_seen"], start, end)]
+    return new.sort_values(["authority", "first_seen", "source_url"], ascending=[False, False, True],
+                           na_position="last", kind="stable").reset_index(drop=True)
+
+
+def pages_losing(lost: pd.DataFrame) -> pd.DataFrame:
+    """Target pages by links lost: lost_backlinks, lost_domains (distinct), strong_lost."""
+    if lost.empty:
+        return pd.DataFrame({"target_url": pd.Series(dtype="str"), "lost_backlinks": pd.Series(dtype="int64"),
+                             "lost_domains": pd.Series(dtype="int64"), "strong_lost": pd.Series(dtype="int64")})
+    grouped = lost.groupby("target_url", sort=True)
+    frame = pd.DataFrame({"lost_backlinks": grouped.size(), "lost_domains": grouped["source_domain"].nunique(),
+                          "strong_lost": grouped["strong"].sum().astype("int64")}).reset_index()
+    return frame.sort_values(["lost_backlinks", "strong_lost", "target_url"], ascending=[False, False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+def pages_attracting(links: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Target pages by new referring domains: domains whose first link to the page is new in [start, end]."""
+    first = links.groupby(["target_url", "source_domain"], sort=False)["first_seen"].min()
+    new_pairs = first[_in(first, start, end)].reset_index()
+    new_links = links[_in(links["first_seen"], start, end)]
+    if new_pairs.empty and new_links.empty:
+        return pd.DataFrame({"target_url": pd.Series(dtype="str"), "new_domains": pd.Series(dtype="int64"),
+                             "new_backlinks": pd.Series(dtype="int64")})
+    frame = pd.DataFrame({
+        "new_domains": new_pairs.groupby("target_url").size(),
+        "new_backlinks": new_links.groupby("target_url").size(),
+    }).fillna(0).astype("int64")
+    frame.index = frame.index.astype("str").rename("target_url")
+    return frame.reset_index().sort_values(["new_domains", "new_backlinks", "target_url"],
+                                           ascending=[False, False, True], kind="stable").reset_index(drop=True)
+
+
+def losses_on_pages(lost: pd.DataFrame, pages: Sequence[str]) -> pd.DataFrame:
+    """Lost links whose target is one of `pages` (exact URLs, a trailing slash ignored)."""
+    wanted = {_url_key(p) for p in pages if p}
+    if not wanted or lost.empty:
+        return lost.iloc[0:0]
+    keys = lost["target_url"].astype("str").str.rstrip("/")
+    return lost[keys.isin(wanted).to_numpy()].reset_index(drop=True)
+
+
+def _url_key(url: str) -> str:
+    return url.strip().rstrip("/")
+
+
+@dataclass(frozen=True)
+class NewLostReport:
+    start: date
+    end: date
+    freq: str
+    threshold: int
+    timeline: pd.DataFrame
+    new_links: pd.DataFrame
+    lost_links: pd.DataFrame
+    new_domains: pd.DataFrame
+    lost_domains: pd.DataFrame
+    pages_losing: pd.DataFrame
+    pages_attracting: pd.DataFrame
+
+    @property
+    def strong_lost(self) -> int:
+        return int(self.lost_links["strong"].sum())
+
+
+def new_lost_report(links: pd.DataFrame, start: date, end: date, freq: str = "month",
+                    threshold: int = 40) -> NewLostReport:
+    """Everything the New & lost page shows for one date range, from `link_events` output."""
+    if freq not in FREQUENCIES:
+        raise ValueError(f"freq must be one of {tuple(FREQUENCIES)}")
+    domains = domain_events(links)
+    lost = lost_links_in(links, start, end, threshold)
+    return NewLostReport(
+        start=start, end=end, freq=freq, threshold=threshold,
+        timeline=timeline(links, domains, start, end, freq),
+        new_links=new_links_in(links, start, end),
+        lost_links=lost,
+        new_domains=domains[_in(domains["first_seen"], start, end)].sort_values(
+            ["authority", "domain"], ascending=[False, True], na_position="last").reset_index(drop=True),
+        lost_domains=domains[_in(domains["lost_date"], start, end)].sort_values(
+            ["authority", "domain"], ascending=[False, True], na_position="last").reset_index(drop=True),
+        pages_losing=pages_losing(lost),
+        pages_attracting=pages_attracting(links, start, end),
+    )
+
+
+def _link_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    present = [c for c in LINK_COLUMNS if c in frame.columns]
+    rows = frame[present].copy()
+    for column in LINK_COLUMNS:
+        if column not in rows:
+            rows[column] = pd.Series(False if column in ("nofollow", "lost_link") else pd.NA, index=rows.index)
+    rows["lost_link"] = rows["lost_link"].fillna(False).astype(bool)
+    return rows[LINK_COLUMNS].reset_index(drop=True)
+
+
+def _empty_links(columns: list[str]) -> pd.DataFrame:
+    from lib.schema import KINDS
+
+    dtypes = {**KINDS["backlinks"].dtypes, "lost_date": "datetime64[ns]", "lost_how": "str"}
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in columns})
