@@ -651,3 +651,42 @@ def test_utf16_cut_off_mid_character() -> None:
     table = one(data)
     assert table.normalized.frame["zone"].tolist() == ["com", "org"]
     assert table.normalized.frame["backlinks"].tolist() == [900, 7]
+
+
+def test_lone_carriage_return_above_the_data_does_not_eat_a_row() -> None:
+    table = one(b"Report\rfor mysite.com\nZone,Domains,Backlinks\ncom,1,2\norg,x,4\n")
+    assert table.normalized.frame["zone"].tolist() == ["com", "org"]
+    assert problems(table)[1] == [(4, "Domains", "cannot read 'x' as int")]
+
+
+def test_excel_separator_hint_line_is_a_preamble() -> None:
+    table = one(("sep=;\n" + export_csv("geo", ";")).encode())
+    assert (table.delimiter, table.normalized.frame["country"].tolist()) == (";", ["US", "DE"])
+
+
+def test_damaged_xlsx_sheet_is_an_export_error() -> None:
+    import io
+    import zipfile
+
+    good = zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADERS["tld"], ["com", 1, 2]])))
+    members = {info.filename: good.read(info) for info in good.infolist()}
+    members["xl/worksheets/sheet1.xml"] = members["xl/worksheets/sheet1.xml"][:-40]  # cut inside the XML
+    with pytest.raises(ExportError) as caught:
+        read_export(zip_bytes(members), "tld.xlsx")
+    assert str(caught.value).startswith("tld.xlsx is a damaged Excel file (")
+
+
+def test_bad_utf8_inside_a_rejected_row_falls_back_to_cp1252() -> None:
+    # pyarrow hands rejected rows to Python as UTF-8; a cp1252 byte there must not break the read.
+    data = export_csv("tld").encode() + "net,1,2,3 caf\xe9\n".encode("cp1252")
+    table = one(data)
+    assert table.encoding == "cp1252"
+    assert problems(table)[0] == [(4, "expected 3 fields, saw 4")]
+
+
+def test_damaged_zip_member_is_an_export_error() -> None:
+    data = bytearray(zip_bytes({"tld.csv": export_csv("tld").encode() * 20}))
+    data[60:70] = b"\xff" * 10  # inside the deflated data
+    with pytest.raises(ExportError) as caught:
+        read_export(bytes(data), "bundle.zip")
+    assert caught.value.file in ("bundle.zip", "bundle.zip/tld.csv")
