@@ -151,3 +151,14 @@ def test_demo_site_ascore_is_a_rising_history_at_the_snapshot_dates():
 @pytest.mark.parametrize("day,window", [(date(2026, 10, 31), (date(2026, 10, 2), date(2026, 10, 31)))])
 def test_recent_window(day, window):
     assert ov.recent_window(day) == window
+
+
+def test_concentration_steps():
+    domains = [f"d{i:02d}.com" for i in range(20)]
+    counts = [50] * 10 + [5] * 10
+    frame = pd.DataFrame({"source_domain": [d for d, n in zip(domains, counts) for _ in range(n)]}).astype("str")
+    steps = ov.concentration_steps(ov.concentration_curve(frame, DATA_DATE))
+    assert steps["label"].tolist() == ["Top 1", "Top 5", "Top 10", "All 20"]
+    assert steps["backlinks"].tolist() == [50, 250, 500, 550]
+    assert steps["share"].round(4).tolist() == [round(50 / 550, 4), round(250 / 550, 4), round(500 / 550, 4), 1.0]
+    assert ov.concentration_steps(ov.concentration_curve(frame.iloc[0:0], DATA_DATE)).empty

@@ -311,3 +311,27 @@ def concentration(curve: pd.DataFrame, top_n: int = 10) -> Concentration:
 def recent_window(data_date: date) -> tuple[date, date]:
     """The days the 'new' and 'lost' figures cover, for captions."""
     return data_date - timedelta(days=RECENT_DAYS - 1), data_date
+
+
+CONCENTRATION_STEPS = (1, 5, 10, 25, 50, 100)
+
+
+def concentration_steps(curve: pd.DataFrame, steps: tuple[int, ...] = CONCENTRATION_STEPS) -> pd.DataFrame:
+    """Share of backlinks from the top 1, 5, 10, ... websites, ending with all of them.
+
+    Columns: top_n, label ("Top 10" / "All 1,234"), backlinks, share. Steps beyond the number of domains
+    are dropped.
+    """
+    total_domains = len(curve)
+    wanted = [n for n in steps if n < total_domains] + ([total_domains] if total_domains else [])
+    if not wanted:
+        return pd.DataFrame({"top_n": pd.Series(dtype="int64"), "label": pd.Series(dtype="str"),
+                             "backlinks": pd.Series(dtype="int64"), "share": pd.Series(dtype="float64")})
+    cumulative = curve["cumulative_backlinks"].to_numpy()
+    shares = curve["cumulative_share"].to_numpy()
+    return pd.DataFrame({
+        "top_n": np.array(wanted, dtype="int64"),
+        "label": [f"All {n:,}" if n == total_domains else f"Top {n:,}" for n in wanted],
+        "backlinks": cumulative[np.array(wanted) - 1].astype("int64"),
+        "share": shares[np.array(wanted) - 1].astype("float64"),
+    })

@@ -1,0 +1,130 @@
+"""Figures of the Overview page; all share the template of lib.charts.base."""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlsplit
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.charts.base import BAD, GOOD, NEUTRAL, PALETTE, bar, donut, empty, styled
+
+
+def plain_label(text: object, limit: int = 60) -> str:
+    """Text from other people's pages as a chart label: HTML-escaped (Plotly reads tags) and shortened."""
+    value = " ".join(str(text if text is not None else "").split())
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return html.escape(value, quote=False)
+
+
+def url_label(url: str, limit: int = 60) -> str:
+    """A page's path (or '/'), shorter than its full URL; the host is the same for all of the site's pages."""
+    parts = urlsplit(str(url))
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return plain_label(path, limit)
+
+
+def growth(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
+    """Gained (up) and lost (down) per month, with the live total as a line on its own axis.
+
+    `measure` is "domains" or "backlinks" (the columns gained_<measure>, lost_<measure>, live_<measure>).
+    """
+    if frame.empty:
+        return empty(title, "No dated backlinks to chart.")
+    noun = "referring domains" if measure == "domains" else "backlinks"
+    months = frame["month"]
+    fig = go.Figure()
+    fig.add_bar(x=months, y=frame[f"gained_{measure}"], name="Gained", marker_color=GOOD,
+                hovertemplate=f"%{{x|%b %Y}}: %{{y:,}} {noun} gained<extra></extra>")
+    fig.add_bar(x=months, y=-frame[f"lost_{measure}"], name="Lost", marker_color=BAD,
+                customdata=frame[f"lost_{measure}"],
+                hovertemplate=f"%{{x|%b %Y}}: %{{customdata:,}} {noun} lost<extra></extra>")
+    fig.add_scatter(x=months, y=frame[f"live_{measure}"], name=f"Live {noun}", yaxis="y2", mode="lines+markers",
+                    line=dict(color=PALETTE[0], width=3),
+                    hovertemplate=f"%{{x|%b %Y}}: %{{y:,}} live {noun}<extra></extra>")
+    fig.update_layout(
+        barmode="relative", bargap=0.25,
+        yaxis=dict(title_text="Gained / lost per month"),
+        yaxis2=dict(title_text=f"Live {noun}", overlaying="y", side="right", showgrid=False, rangemode="tozero"),
+        xaxis=dict(tickformat="%b %Y", dtick="M3" if len(frame) > 12 else "M1"),
+        hovermode="x unified",
+    )
+    return styled(fig, title, 380)
+
+
+def ascore_bands(frame: pd.DataFrame) -> go.Figure:
+    title = "Authority Score of referring domains"
+    if frame.empty or frame["domains"].sum() == 0:
+        return empty(title, "Upload a Referring Domains export to see their Authority Score.")
+    basis = "domain" if frame["basis"].iloc[0] == "domain" else "best linking page"
+    fig = bar(frame, "band", "domains", title, x_title=f"Authority Score ({basis})", y_title="Referring domains",
+              hover="Authority Score %{x}: %{y:,} domains<extra></extra>")
+    return fig
+
+
+def link_types(frame: pd.DataFrame) -> go.Figure:
+    title = "Link types"
+    if frame["backlinks"].sum() == 0:
+        return empty(title, "No live backlinks.")
+    return donut(frame["label"], frame["backlinks"], title, colors=[PALETTE[0], PALETTE[1], PALETTE[4], PALETTE[5]])
+
+
+def rel_attributes(frame: pd.DataFrame) -> go.Figure:
+    title = "Follow, nofollow, sponsored, UGC"
+    if frame["backlinks"].sum() == 0:
+        return empty(title, "No live backlinks.")
+    return donut(frame["label"], frame["backlinks"], title, colors=[GOOD, NEUTRAL, PALETTE[1], PALETTE[4]])
+
+
+def top_tlds(frame: pd.DataFrame) -> go.Figure:
+    title = "Top TLDs"
+    if frame.empty:
+        return empty(title, "No TLD data.")
+    shown = frame.assign(tld=frame["tld"].map(plain_label))
+    return bar(shown, "tld", "domains", title, horizontal=True, x_title="Referring domains",
+               hover="%{y}: %{x:,} referring domains<extra></extra>", height=max(260, 40 + 30 * len(frame)))
+
+
+def top_countries(frame: pd.DataFrame) -> go.Figure:
+    title = "Top countries"
+    if frame.empty:
+        return empty(title, "Countries come from a Referring Domains export.")
+    shown = frame.assign(country=frame["country"].map(plain_label))
+    return bar(shown, "country", "domains", title, horizontal=True, x_title="Referring domains",
+               color=PALETTE[2], hover="%{y}: %{x:,} referring domains<extra></extra>",
+               height=max(260, 40 + 30 * len(frame)))
+
+
+def top_pages(frame: pd.DataFrame) -> go.Figure:
+    title = "Most linked pages of your site"
+    if frame.empty:
+        return empty(title, "No live backlinks.")
+    shown = frame.assign(page=frame["target_url"].map(url_label), url=frame["target_url"].map(plain_label))
+    data = shown.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=data["backlinks"], y=data["page"], orientation="h", marker_color=PALETTE[0],
+        customdata=data[["domains", "url"]].to_numpy(),
+        hovertemplate="%{customdata[1]}<br>%{x:,} backlinks from %{customdata[0]:,} domains<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="Backlinks")
+    return styled(fig, title, max(280, 40 + 32 * len(frame)))
+
+
+def concentration(steps: pd.DataFrame, total_backlinks: int) -> go.Figure:
+    title = "How much of your link profile the biggest websites hold"
+    if steps.empty:
+        return empty(title, "No live backlinks.")
+    colors = [PALETTE[1] if label.startswith("Top") else NEUTRAL for label in steps["label"]]
+    fig = go.Figure(go.Bar(
+        x=steps["label"], y=steps["share"], marker_color=colors, text=[f"{s:.0%}" for s in steps["share"]],
+        textposition="outside", customdata=steps[["backlinks"]].to_numpy(),
+        hovertemplate=f"%{{x}} websites: %{{customdata[0]:,}} of {total_backlinks:,} backlinks "
+                      "(%{y:.0%})<extra></extra>",
+    ))
+    fig.update_yaxes(title_text="Share of your backlinks", tickformat=".0%", range=[0, 1.12])
+    fig.update_xaxes(title_text="Websites, biggest first")
+    return styled(fig, title, 360)
