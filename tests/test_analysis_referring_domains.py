@@ -120,3 +120,13 @@ def test_category_counts():
     table = pd.DataFrame({"domain": ["a", "b", "c"], "category": ["news", "forum", "news"],
                           "backlinks": pd.array([3, 10, None], dtype="Int64")})
     assert rd.category_counts(table).values.tolist() == [["news", 2, 3], ["forum", 1, 10]]
+
+
+def test_with_marks_replaces_marks_without_touching_the_input():
+    table = rd.domain_table(backlinks(), None, DATA_DATE)
+    marked = rd.with_marks(table, pd.DataFrame({"domain": ["c.net"], "mark": ["good"], "note": ["ok"],
+                                                "updated_at": ["x"]}))
+    assert marked.set_index("domain")["mark"].to_dict() == {"a.com": "", "b.org": "", "c.net": "good"}
+    assert marked.set_index("domain").loc["c.net", "note"] == "ok"
+    assert table["mark"].tolist() == ["", "", ""]
+    assert rd.with_marks(marked, None)["mark"].tolist() == ["", "", ""]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,3 +62,11 @@ def import_report(outcome: ImportOutcome) -> None:
                 st.dataframe(pd.DataFrame(listed), hide_index=True)
     else:
         st.success(text, icon=":material/check_circle:")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def md_escape(text: object) -> str:
+    """Text from other people's pages (anchors, titles, domains) made inert inside st.markdown / captions."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))

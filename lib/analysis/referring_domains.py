@@ -95,17 +95,27 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
         known = categories.set_index("domain")
         table["category"] = table["domain"].map(known["category"])
         table["category_reason"] = table["domain"].map(known["category_reason"])
-    if marks is not None and len(marks):
-        known = marks.set_index("domain")
-        table["mark"] = table["domain"].map(known["mark"])
-        table["note"] = table["domain"].map(known["note"])
     table["country"] = table["country"].fillna("").astype("str").str.strip().str.upper()
     for name in ("domain", "ip", "tld", "category", "category_reason", "mark", "note"):
         table[name] = table[name].fillna("").astype("str")
     table["lost"] = table["lost"].fillna(False).astype(bool)
     table = table[list(COLUMNS)].astype(_DTYPES)
-    return table.sort_values(["domain_ascore", "backlinks", "domain"], ascending=[False, False, True],
-                             na_position="last", kind="stable").reset_index(drop=True)
+    table = table.sort_values(["domain_ascore", "backlinks", "domain"], ascending=[False, False, True],
+                              na_position="last", kind="stable").reset_index(drop=True)
+    return with_marks(table, marks)
+
+
+def with_marks(table: pd.DataFrame, marks: pd.DataFrame | None) -> pd.DataFrame:
+    """A copy of the table with the user's current marks and notes (lib.marks.marks_for) filled in."""
+    marked = table.copy()
+    if marks is None or marks.empty:
+        marked["mark"] = ""
+        marked["note"] = ""
+    else:
+        known = marks.drop_duplicates("domain").set_index("domain")
+        marked["mark"] = marked["domain"].map(known["mark"]).fillna("").astype("str")
+        marked["note"] = marked["domain"].map(known["note"]).fillna("").astype("str")
+    return marked
 
 
 @dataclass(frozen=True)
