@@ -1,0 +1,109 @@
+"""The backlink profile over time: one point per Backlinks snapshot.
+
+For each snapshot:
+- backlinks: links not flagged lost (`lost_link` false), since an export may list lost links too
+- referring_domains: distinct registrable source domains among those links
+- risky_backlinks / risky_share: links from domains whose risk score (lib.analysis.risk) is at
+  least RISKY_SCORE, and their share of the snapshot's links
+
+The site's own Authority Score is not in a Backlinks export; it is recorded per date in the
+workspace setting `site_ascore` (ISO date -> score) and shown as its own series.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import pandas as pd
+
+TREND_COLUMNS = {"snapshot_id": "int64", "data_date": "datetime64[ns]", "backlinks": "int64",
+                 "referring_domains": "int64", "risky_backlinks": "Int64", "risky_share": "float64"}
+# A recorded site score counts for a snapshot when taken within this many days of its data date.
+SITE_ASCORE_TOLERANCE_DAYS = 16
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    snapshot_id: int
+    data_date: date
+    backlinks: int
+    referring_domains: int
+    risky_backlinks: int | None  # None when risk could not be scored
+    risky_share: float | None
+
+
+def active_links(frame: pd.DataFrame) -> pd.DataFrame:
+    if "lost_link" not in frame:
+        return frame
+    return frame[~frame["lost_link"].fillna(False).to_numpy(dtype=bool)]
+
+
+def summarize_snapshot(frame: pd.DataFrame, snapshot_id: int, data_date: date,
+                       risk_scores: pd.DataFrame | None = None, risky_score: int = 50) -> TrendPoint:
+    """One trend point from a Backlinks frame and, optionally, its domains' risk scores (domain, risk_score)."""
+    links = active_links(frame)
+    total = len(links)
+    risky: int | None = None
+    share: float | None = None
+    if risk_scores is not None:
+        risky_domains = risk_scores.loc[(risk_scores["risk_score"] >= risky_score).fillna(False).to_numpy(bool),
+                                        "domain"]
+        risky = int(links["source_domain"].isin(set(risky_domains)).sum())
+        share = risky / total if total else 0.0
+    return TrendPoint(snapshot_id=snapshot_id, data_date=data_date, backlinks=total,
+                      referring_domains=int(links["source_domain"].nunique()),
+                      risky_backlinks=risky, risky_share=share)
+
+
+def snapshot_point(frame: pd.DataFrame, snapshot_id: int, data_date: date, own_domain: str,
+                   brand_terms: tuple[str, ...] = (), target_keywords: tuple[str, ...] = (),
+                   referring_domains: pd.DataFrame | None = None) -> TrendPoint:
+    """A trend point with risk scored by lib.analysis.risk on the snapshot's own links."""
+    from lib.analysis.risk import RISKY_SCORE, RiskContext, domain_risk
+
+    links = active_links(frame)
+    scores = domain_risk(links, referring_domains, RiskContext(own_domain, tuple(brand_terms),
+                                                               tuple(target_keywords)))
+    return summarize_snapshot(frame, snapshot_id, data_date, scores[["domain", "risk_score"]], RISKY_SCORE)
+
+
+def trend_frame(points: list[TrendPoint]) -> pd.DataFrame:
+    """Points as a frame, oldest data first."""
+    if not points:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in TREND_COLUMNS.items()})
+    frame = pd.DataFrame([asdict(p) for p in points])
+    frame["data_date"] = pd.to_datetime(frame["data_date"])
+    frame = frame.astype(TREND_COLUMNS)
+    return frame.sort_values(["data_date", "snapshot_id"], kind="stable").reset_index(drop=True)
+
+
+def site_ascore_series(setting: dict | None) -> pd.DataFrame:
+    """The workspace's `site_ascore` setting (ISO date -> score) as (date, authority_score), oldest first.
+
+    Entries whose date or score cannot be read are skipped rather than breaking the page.
+    """
+    rows = []
+    for when, score in (setting or {}).items():
+        try:
+            day, value = pd.Timestamp(date.fromisoformat(str(when)[:10])), int(score)
+        except (TypeError, ValueError):
+            continue
+        if 0 <= value <= 100:
+            rows.append((day, value))
+    frame = pd.DataFrame(rows, columns=["date", "authority_score"])
+    frame = frame.astype({"date": "datetime64[ns]", "authority_score": "Int64"})
+    return frame.sort_values("date", kind="stable").drop_duplicates("date", keep="last").reset_index(drop=True)
+
+
+def with_site_ascore(trend: pd.DataFrame, site: pd.DataFrame) -> pd.DataFrame:
+    """The trend with `site_ascore`: the recorded score nearest each snapshot's date, if close enough."""
+    if trend.empty or site.empty:
+        return trend.assign(site_ascore=pd.Series(pd.NA, index=trend.index, dtype="Int64"))
+    ordered = trend.reset_index().sort_values("data_date", kind="stable")
+    merged = pd.merge_asof(ordered, site.rename(columns={"date": "data_date", "authority_score": "site_ascore"}),
+                           on="data_date", direction="nearest",
+                           tolerance=pd.Timedelta(days=SITE_ASCORE_TOLERANCE_DAYS))
+    merged = merged.set_index("index").sort_index()
+    merged.index.name = None
+    return merged.astype({"site_ascore": "Int64"})

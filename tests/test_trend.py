@@ -1,0 +1,76 @@
+"""The profile trend over snapshots, on hand-made frames with exact numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from lib.analysis import trend
+
+
+def links(*rows: tuple) -> pd.DataFrame:
+    """(source_url, source_domain, lost_link) rows."""
+    frame = pd.DataFrame(rows, columns=["source_url", "source_domain", "lost_link"])
+    frame["target_url"] = "https://me.com/"
+    return frame.astype({"source_url": "str", "source_domain": "str", "lost_link": "bool", "target_url": "str"})
+
+
+MARCH = links(("https://a.com/1", "a.com", False), ("https://a.com/2", "a.com", False),
+              ("https://spam.xyz/1", "spam.xyz", False), ("https://old.net/1", "old.net", True))
+APRIL = links(("https://a.com/1", "a.com", False), ("https://b.org/1", "b.org", False),
+              ("https://spam.xyz/1", "spam.xyz", False), ("https://spam.xyz/2", "spam.xyz", False),
+              ("https://spam2.top/1", "spam2.top", False))
+SCORES = pd.DataFrame({"domain": ["a.com", "b.org", "spam.xyz", "spam2.top"], "risk_score": [10, 49, 50, 90]})
+
+
+def test_points_count_links_not_flagged_lost_and_their_domains():
+    point = trend.summarize_snapshot(MARCH, 7, date(2024, 3, 31), SCORES, risky_score=50)
+    assert (point.backlinks, point.referring_domains, point.risky_backlinks) == (3, 2, 1)
+    assert point.risky_share == 1 / 3
+
+
+def test_risky_share_uses_the_threshold_inclusively():
+    point = trend.summarize_snapshot(APRIL, 8, date(2024, 4, 30), SCORES, risky_score=50)
+    assert (point.backlinks, point.referring_domains, point.risky_backlinks, point.risky_share) == (5, 4, 3, 0.6)
+
+
+def test_without_risk_scores_the_share_is_unknown():
+    point = trend.summarize_snapshot(APRIL, 8, date(2024, 4, 30))
+    assert point.risky_backlinks is None and point.risky_share is None
+
+
+def test_an_empty_snapshot_has_zero_share_not_a_division_error():
+    point = trend.summarize_snapshot(MARCH.iloc[0:0], 1, date(2024, 1, 1), SCORES)
+    assert (point.backlinks, point.referring_domains, point.risky_share) == (0, 0, 0.0)
+
+
+def test_trend_frame_orders_by_data_date():
+    points = [trend.summarize_snapshot(APRIL, 2, date(2024, 4, 30), SCORES),
+              trend.summarize_snapshot(MARCH, 9, date(2024, 3, 31), SCORES)]
+    frame = trend.trend_frame(points)
+    assert list(frame["snapshot_id"]) == [9, 2]
+    assert list(frame["backlinks"]) == [3, 5]
+    assert list(frame["referring_domains"]) == [2, 4]
+    assert str(frame["data_date"].dtype) == "datetime64[ns]"
+    assert trend.trend_frame([]).empty
+
+
+def test_site_ascore_setting_is_read_leniently():
+    series = trend.site_ascore_series({"2024-04-02": 31, "2024-03-01": "29", "garbage": 5, "2024-05-01": None, "2024-06-01": 140})
+    assert series.to_dict("records") == [{"date": pd.Timestamp("2024-03-01"), "authority_score": 29},
+                                         {"date": pd.Timestamp("2024-04-02"), "authority_score": 31}]
+    assert trend.site_ascore_series(None).empty
+
+
+def test_site_ascore_joins_the_nearest_recording_within_tolerance():
+    points = [trend.summarize_snapshot(MARCH, 1, date(2024, 1, 31)), trend.summarize_snapshot(MARCH, 2,
+                                                                                              date(2024, 3, 31)),
+              trend.summarize_snapshot(APRIL, 3, date(2024, 4, 30))]
+    site = trend.site_ascore_series({"2024-04-02": 31, "2024-03-01": 29})
+    joined = trend.with_site_ascore(trend.trend_frame(points), site)
+    # 31 Jan: nearest is 1 Mar, 30 days away (too far); 31 Mar: 2 Apr (2 days); 30 Apr: 2 Apr is 28 days away.
+    assert joined["site_ascore"].tolist() == [pd.NA, 31, pd.NA]
+    assert joined["site_ascore"].isna().tolist() == [True, False, True]
+    empty = trend.with_site_ascore(trend.trend_frame(points), trend.site_ascore_series({}))
+    assert empty["site_ascore"].isna().all()
