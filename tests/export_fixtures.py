@@ -71,7 +71,7 @@ def export_csv(kind: str, delimiter: str = ",", rows: list[list[str]] | None = N
 
 
 def xlsx_bytes(rows: list[list[object]], *, sheets_before: int = 0, first_row: int = 1) -> bytes:
-    """A workbook whose data sheet holds `rows` from spreadsheet row `first_row` (after `sheets_before` empty sheets)."""
+    """A workbook whose data sheet holds `rows` from spreadsheet row `first_row`, after `sheets_before` empty sheets."""
     import openpyxl
 
     book = openpyxl.Workbook()

@@ -363,8 +363,9 @@ def test_pandas_fallback_when_pyarrow_refuses(monkeypatch: pytest.MonkeyPatch) -
     ("\n".encode("utf-16"), "is empty"),
     (bytes(range(256)) * 40, "is not a text or Excel file"),
     (b"\x89PNG\r\n\x1a\n" + bytes(200) + b"IHDR", "is not a text or Excel file"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "is not a text or Excel file: it looks like an old .xls "
-                                                       "workbook or another binary Office file; save it as .xlsx or CSV"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+     "is not a text or Excel file: it looks like an old .xls workbook or another binary Office file; "
+     "save it as .xlsx or CSV"),
     (b"PK\x03\x04garbage", "is a damaged ZIP or Excel file (File is not a zip file)"),
     (b"Zone,Domains\x81,Backlinks\x81\ncom,1,2\n", "is not a text or Excel file"),
 ])
