@@ -12,6 +12,9 @@ st.set_page_config(page_title="Linkscope", page_icon=":material/hub:", layout="w
 PAGES = {
     "Analyse": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/referring_domains.py", title="Referring domains", icon=":material/public:",
+                url_path="referring-domains"),
+        st.Page("pages/anchors.py", title="Anchors", icon=":material/link:", url_path="anchors"),
     ],
     "Workspace": [
         st.Page("pages/data.py", title="Data & settings", icon=":material/upload_file:", url_path="data"),

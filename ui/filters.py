@@ -28,3 +28,9 @@ def date_range(label: str, first: date, last: date, key: str, container=st) -> t
     # While the user has clicked only the start of a range, keep the end open.
     start = picked[0] if isinstance(picked, tuple) and picked else first
     return start, last
+
+
+def labelled_choices(label: str, options: dict[str, str], key: str, container=st, help: str | None = None) -> list:
+    """A multiselect over codes shown by their labels (e.g. categories); nothing chosen means everything."""
+    return container.multiselect(label, list(options), format_func=lambda code: options.get(code, code), key=key,
+                                 placeholder="All", help=help)
