@@ -15,6 +15,8 @@ PAGES = {
         st.Page("pages/referring_domains.py", title="Referring domains", icon=":material/public:",
                 url_path="referring-domains"),
         st.Page("pages/anchors.py", title="Anchors", icon=":material/link:", url_path="anchors"),
+        st.Page("pages/new_lost.py", title="New & lost", icon=":material/swap_vert:", url_path="new-lost"),
+        st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
     ],
     "Workspace": [
         st.Page("pages/data.py", title="Data & settings", icon=":material/upload_file:", url_path="data"),
