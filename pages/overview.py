@@ -1,25 +1,187 @@
-"""Overview: what the workspace holds, and its key figures."""
+"""Overview: the site's key figures, growth, where its links come from, and what the workspace holds."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
 from lib import snapshots
+from lib.analysis import overview as ov
+from lib.charts import overview as charts
 from lib.schema import KINDS
+from lib.workspaces import get_setting, set_setting
 from ui import components, state
+from ui.charts import show
+
+SITE_ASCORE = "site_ascore"
+GROWTH_MONTHS = 24
 
 workspace = state.current_workspace()
 st.title("Overview")
 st.caption(f"{workspace.name} · {workspace.own_domain}")
 
-backlinks = state.latest_frame(workspace, "backlinks")
-if backlinks is None:
-    components.needs_data("backlinks")
+
+def _frame(snapshot_id: int | None) -> pd.DataFrame | None:
+    if snapshot_id is None:
+        return None
+    snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
+    return state.snapshot_frame(snapshot) if snapshot else None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def summary_of(root: str, snapshot_id: int, data_date: date) -> ov.Summary:
+    return ov.summarize(_frame(snapshot_id), data_date)
+
+
+@st.cache_data(show_spinner="Analysing backlinks…", max_entries=16)
+def analyses(root: str, backlinks_id: int | None, refdomains_id: int | None, data_date: date) -> dict:
+    backlinks, refdomains = _frame(backlinks_id), _frame(refdomains_id)
+    result = {
+        "ascore": ov.ascore_distribution(refdomains, backlinks),
+        "tlds": ov.top_tlds(backlinks, refdomains, data_date),
+        "countries": ov.top_countries(refdomains),
+    }
+    if backlinks is not None:
+        curve = ov.concentration_curve(backlinks, data_date)
+        result.update(
+            growth=ov.growth_by_month(backlinks, data_date),
+            link_types=ov.link_type_counts(backlinks, data_date),
+            rel=ov.rel_counts(backlinks, data_date),
+            pages=ov.top_target_pages(backlinks, data_date),
+            concentration=ov.concentration(curve),
+            steps=ov.concentration_steps(curve),
+        )
+    return result
+
+
+def _delta(now: float, before: float | None, fmt: str = "{:+,}") -> str | None:
+    if before is None:
+        return None
+    return "±0" if now == before else fmt.format(now - before)
+
+
+def _color(delta: str | None, direction: str = "normal") -> str:
+    return "off" if delta == "±0" else direction
+
+
+def site_ascore_history() -> dict:
+    history = get_setting(workspace.id, SITE_ASCORE, {}, state.data_root()) or {}
+    if not history and workspace.is_demo:
+        # Exports do not carry the site's own score; the demo gets a plausible history at its snapshot dates.
+        dates = [s.data_date for s in state.history(workspace, "backlinks")]
+        if dates:
+            history = ov.demo_site_ascore(dates)
+            set_setting(workspace.id, SITE_ASCORE, history, state.data_root())
+    return history
+
+
+def site_ascore_editor(authority: ov.SiteAuthority) -> None:
+    with st.expander("Set your site's Authority Score", icon=":material/edit:"):
+        st.caption("Semrush shows it at the top of Backlink Analytics → Overview. Exports do not include it, so "
+                   "type it here (fetching with the API fills it in). Each date keeps its own value.")
+        with st.form("site_ascore_form", border=False):
+            left, right = st.columns(2)
+            value = left.number_input("Authority Score", 0, 100, authority.value or 0, key="site_ascore_value")
+            as_of = right.date_input("As of", date.today(), key="site_ascore_date")
+            if st.form_submit_button("Save", type="primary"):
+                history = dict(get_setting(workspace.id, SITE_ASCORE, {}, state.data_root()) or {})
+                history[as_of.isoformat()] = int(value)
+                set_setting(workspace.id, SITE_ASCORE, history, state.data_root())
+                st.rerun()
+
+
+backlinks_history = state.history(workspace, "backlinks")
+backlinks_snapshot = backlinks_history[-1] if backlinks_history else None
+refdomains_snapshot = state.latest(workspace, "referring_domains")
+authority = ov.site_authority(site_ascore_history())
+
+if backlinks_snapshot is None and refdomains_snapshot is None:
+    components.needs_data("backlinks", why="Nothing to show yet.")
 else:
-    follow = (~backlinks["nofollow"]).mean() if len(backlinks) else 0.0
-    components.metric_row([
-        components.Metric("Backlinks", f"{len(backlinks):,}"),
-        components.Metric("Referring domains", f"{backlinks['source_domain'].nunique():,}"),
-        components.Metric("Follow links", f"{follow:.0%}"),
-    ])
+    data_date = (backlinks_snapshot or refdomains_snapshot).data_date
+    root = str(state.data_root())
+    found = analyses(root, backlinks_snapshot.id if backlinks_snapshot else None,
+                     refdomains_snapshot.id if refdomains_snapshot else None, data_date)
+    ascore_delta = _delta(authority.value, authority.previous) if authority.value is not None else None
+    ascore_metric = components.Metric(
+        "Authority Score", str(authority.value) if authority.value is not None else "—", ascore_delta,
+        help=(f"Your site's Semrush Authority Score as of {authority.as_of:%d %b %Y}." if authority.as_of else
+              "Unknown: Semrush exports do not include your site's own Authority Score. "
+              "Set it below, or fetch the data with the Semrush API."), delta_color=_color(ascore_delta))
+    if backlinks_snapshot is not None:
+        now = summary_of(root, backlinks_snapshot.id, data_date)
+        before = (summary_of(root, backlinks_history[-2].id, backlinks_history[-2].data_date)
+                  if len(backlinks_history) > 1 else None)
+        since = f" since the previous snapshot ({before.data_date:%d %b %Y})" if before else ""
+        window = ov.recent_window(data_date)
+
+        def counted(label: str, field: str, help: str, direction: str = "normal") -> components.Metric:
+            delta = _delta(getattr(now, field), getattr(before, field) if before else None)
+            return components.Metric(label, f"{getattr(now, field):,}", delta, help=help,
+                                     delta_color=_color(delta, direction))
+
+        follow_delta = (None if before is None or pd.isna(before.follow_share) or pd.isna(now.follow_share)
+                        else f"{(now.follow_share - before.follow_share) * 100:+.1f} pts")
+        components.metric_row([
+            counted("Backlinks", "backlinks", f"Backlinks still live on {data_date:%d %b %Y}."),
+            counted("Ref. domains", "referring_domains", "Referring domains: websites with at least one live "
+                                                         "backlink to you."),
+            ascore_metric,
+            components.Metric("Follow", "—" if pd.isna(now.follow_share) else f"{now.follow_share:.0%}",
+                              follow_delta, help="Share of live backlinks without nofollow, sponsored or UGC: "
+                                                 "the ones that pass authority."),
+            counted("New · 30 days", "new_recent", f"Backlinks first seen {window[0]:%d %b} – {window[1]:%d %b %Y}."),
+            counted("Lost · 30 days", "lost_recent", f"Backlinks lost {window[0]:%d %b} – {window[1]:%d %b %Y} "
+                                                     f"(flagged lost by Semrush, or unseen for over "
+                                                     f"{ov.LOST_AFTER_DAYS} days).", "inverse"),
+        ])
+        st.caption(f"Data of {data_date:%d %b %Y}" + (f"; changes{since}." if before else
+                                                      "; import another month to see changes."))
+    else:
+        components.metric_row([ascore_metric])
+        components.needs_data("backlinks", why="Growth, link types and concentration need the backlinks.")
+    site_ascore_editor(authority)
+
+    if "concentration" in found:
+        st.subheader("Where your links come from")
+        headline: ov.Concentration = found["concentration"]
+        st.markdown(f"#### {headline.sentence()}")
+        if headline.total_backlinks and headline.half_domains < headline.total_domains:
+            st.caption(f"Half of your backlinks come from {headline.half_domains:,} "
+                       f"{'website' if headline.half_domains == 1 else 'websites'}. A profile held by a few sites is "
+                       "fragile: losing one of them loses many links at once.")
+        show(charts.concentration(found["steps"], headline.total_backlinks), key="overview_concentration")
+
+        st.subheader("Growth")
+        growth = found["growth"].tail(GROWTH_MONTHS)
+        domains_tab, links_tab = st.tabs(["Referring domains", "Backlinks"])
+        with domains_tab:
+            show(charts.growth(growth, "domains", "Referring domains gained and lost per month"),
+                 key="overview_growth_domains")
+        with links_tab:
+            show(charts.growth(growth, "backlinks", "Backlinks gained and lost per month"),
+                 key="overview_growth_backlinks")
+        st.caption("Gained: first seen that month. Lost: flagged lost by Semrush, or unseen for over "
+                   f"{ov.LOST_AFTER_DAYS} days, dated by its last sighting. The line is what was live at each "
+                   "month's end." + (f" Last {GROWTH_MONTHS} months." if len(found["growth"]) > GROWTH_MONTHS
+                                     else ""))
+
+    st.subheader("Link profile")
+    left, middle, right = st.columns(3)
+    with left:
+        show(charts.ascore_bands(found["ascore"]), key="overview_ascore")
+    if "link_types" in found:
+        with middle:
+            show(charts.link_types(found["link_types"]), key="overview_link_types")
+        with right:
+            show(charts.rel_attributes(found["rel"]), key="overview_rel")
+    left, right = st.columns(2)
+    with left:
+        show(charts.top_tlds(found["tlds"]), key="overview_tlds")
+    with right:
+        show(charts.top_countries(found["countries"]), key="overview_countries")
+    if "pages" in found:
+        show(charts.top_pages(found["pages"]), key="overview_pages")
 
 st.subheader("Data loaded")
 held = snapshots.list_snapshots(workspace.id, root=state.data_root())

@@ -35,7 +35,7 @@ def distribution(frame: pd.DataFrame, by: str, title: str) -> go.Figure:
 
 def top_anchors(anchors: pd.DataFrame, limit: int = 15) -> go.Figure:
     """The anchors used by the most referring domains, coloured by type."""
-    title = f"Top {limit} anchors by referring domains"
+    title = f"Top {limit} anchors by referring domains" if len(anchors) > limit else "Anchors by referring domains"
     if anchors.empty:
         return empty(title, "No anchors to chart.")
     shown = anchors.head(limit).iloc[::-1]
@@ -50,6 +50,7 @@ def top_anchors(anchors: pd.DataFrame, limit: int = 15) -> go.Figure:
             marker_color=TYPE_COLORS.get(category, NEUTRAL), customdata=shown[["backlinks"]].iloc[part].to_numpy(),
             hovertemplate="%{y}: %{x:,} domains, %{customdata[0]:,} backlinks<extra>"
                           + LABELS[category] + "</extra>")
-    fig.update_layout(barmode="stack", yaxis=dict(categoryorder="array", categoryarray=labels))
+    fig.update_layout(barmode="stack", yaxis=dict(categoryorder="array", categoryarray=labels),
+                      legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0))
     fig.update_xaxes(title_text="Referring domains")
-    return styled(fig, title, max(320, 60 + 26 * len(shown)))
+    return styled(fig, title, max(340, 110 + 26 * len(shown)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -46,14 +47,29 @@ def growth(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
     fig.add_scatter(x=months, y=frame[f"live_{measure}"], name=f"Live {noun}", yaxis="y2", mode="lines+markers",
                     line=dict(color=PALETTE[0], width=3),
                     hovertemplate=f"%{{x|%b %Y}}: %{{y:,}} live {noun}<extra></extra>")
+    # Both axes put zero at the same height, so the live line never dips into the "lost" half.
+    top = max(float(frame[f"gained_{measure}"].max()), 1.0) * 1.1
+    bottom = float(frame[f"lost_{measure}"].max()) * 1.1
+    live_top = max(float(frame[f"live_{measure}"].max()), 1.0) * 1.1
+    live_ticks = _nice_ticks(live_top)
     fig.update_layout(
         barmode="relative", bargap=0.25,
-        yaxis=dict(title_text="Gained / lost per month"),
-        yaxis2=dict(title_text=f"Live {noun}", overlaying="y", side="right", showgrid=False, rangemode="tozero"),
+        yaxis=dict(title_text="Gained / lost per month", range=[-bottom, top]),
+        yaxis2=dict(title_text=f"Live {noun}", overlaying="y", side="right", showgrid=False,
+                    range=[-bottom / top * live_top, live_top], tickmode="array", tickvals=live_ticks,
+                    tickformat=","),
         xaxis=dict(tickformat="%b %Y", dtick="M3" if len(frame) > 12 else "M1"),
         hovermode="x unified",
     )
     return styled(fig, title, 380)
+
+
+def _nice_ticks(top: float, count: int = 4) -> list[float]:
+    """Round tick values from zero to `top` (1, 2 or 5 times a power of ten apart)."""
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [step * i for i in range(int(top // step) + 1)]
 
 
 def ascore_bands(frame: pd.DataFrame) -> go.Figure:
