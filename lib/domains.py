@@ -10,11 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import tldextract
 
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
-_HOST_PATTERN = r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//([^/?#:@]*@)?(?P<host>\[[^\]]*\]|[^/?#:]*)"
+_HOST_PATTERN = r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//(?:[^/?#:@]*@)?(?P<host>\[[^\]]*\]|[^/?#:]*)"
 
 
 @lru_cache(maxsize=200_000)
@@ -33,14 +35,17 @@ def clean_host(value: str) -> str:
 
 def hosts(urls: pd.Series) -> pd.Series:
     """Lower-cased host of each URL, without `www.`; a value without a scheme is read as `//value`."""
-    text = urls.fillna("").astype("str").str.strip()
-    has_scheme = text.str.contains("//", regex=False)
-    text = text.where(has_scheme, "//" + text)
-    # javascript:, mailto:, data: ... have no host; "localhost:8080" is a host with a port
-    opaque = text.str.match(r"^//[a-zA-Z][a-zA-Z0-9+-]*:(?!//)(?!\d)")
-    text = text.mask(opaque, "")
-    found = text.str.extract(_HOST_PATTERN, expand=True)["host"].fillna("")
-    return _map_unique(found, clean_host)
+    # pyarrow's regex engine runs in C over the whole column: pandas' str.extract would call
+    # Python's re once per URL (seconds on a million backlinks).
+    text = pc.utf8_trim_whitespace(pa.array(urls.fillna("").astype("str").to_numpy(dtype=object), pa.string()))
+    has_scheme = pc.match_substring(text, "//")
+    text = pc.if_else(has_scheme, text, pc.binary_join_element_wise("//", text, ""))
+    # javascript:, mailto:, data: ... have no host; "localhost:8080" is a host with a port.
+    # (RE2 has no lookahead, hence the spelled-out alternatives.)
+    opaque = pc.match_substring_regex(text, r"^//[a-zA-Z][a-zA-Z0-9+-]*:(?:$|[^/0-9]|/$|/[^/])")
+    found = pc.struct_field(pc.extract_regex(text, _HOST_PATTERN), "host")
+    found = pc.if_else(pc.or_kleene(opaque, pc.is_null(found)), "", found)
+    return _map_unique(pd.Series(found.to_numpy(zero_copy_only=False), index=urls.index, dtype="str"), clean_host)
 
 
 def registrable_domains(host_series: pd.Series) -> pd.Series:

@@ -107,7 +107,7 @@ def canonicalize(raw: pd.DataFrame, match: HeaderMatch, lines: pd.Series | None 
         if kind.per_domain_columns and _DOMAIN_HEADER.match(str(header).strip()):
             per_domain.append(header)
             continue
-        name = _free_name(snake_case(header), out)
+        name = _free_name(snake_case(header), {**out, **{c.name: None for c in kind.derived}})
         out[name] = raw[header].fillna("").astype("str")
         extras.append(name)
 
@@ -178,7 +178,7 @@ def parse_bools(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_numbers(text: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     # "1,234", "1 234", "12.0" and "45%" all occur in files that went through a spreadsheet.
-    cleaned = text.str.replace(r"[\s,\u00a0%]", "", regex=True)
+    cleaned = text.str.replace("[ \t\n\r\x0b\x0c,\xa0%]", "", regex=True)
     numbers = pd.to_numeric(cleaned, errors="coerce")
     bad = numbers.isna() & (cleaned != "") & ~cleaned.str.lower().isin({"-", "n/a", "na", "nan", "none", "null"})
     if integer:
@@ -202,11 +202,11 @@ def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     if numeric.any():
         seconds = pd.to_numeric(text[numeric], errors="coerce")
         seconds = seconds.where(seconds < 1e11, seconds / 1000)  # milliseconds
-        result[numeric] = pd.to_datetime(seconds, unit="s", errors="coerce").astype("datetime64[ns]")
+        result[numeric] = _as_ns(pd.to_datetime(seconds, unit="s", errors="coerce"))
     rest = present & ~numeric
     if rest.any():
         iso = pd.to_datetime(text[rest], format="ISO8601", errors="coerce", utc=True)
-        result[rest] = iso.dt.tz_convert(None).astype("datetime64[ns]")
+        result[rest] = _as_ns(iso.dt.tz_convert(None))
         still = rest & result.isna()
         if still.any():
             result[still] = _parse_mixed_dates(text[still])
@@ -225,7 +225,13 @@ def _parse_mixed_dates(text: pd.Series) -> pd.Series:
 
     uniques = pd.Series(text.unique())
     parsed = dict(zip(uniques, uniques.map(one)))
-    return pd.to_datetime(text.map(parsed), errors="coerce").astype("datetime64[ns]")
+    return _as_ns(pd.to_datetime(text.map(parsed), errors="coerce"))
+
+
+def _as_ns(values: pd.Series) -> pd.Series:
+    """Dates outside what datetime64[ns] holds (years 1677-2262: "9999-12-31", "0001-01-01") become missing."""
+    inside = values.isna() | ((values >= pd.Timestamp("1677-09-22")) & (values <= pd.Timestamp("2262-04-11")))
+    return values.where(inside).astype("datetime64[ns]")
 
 
 def _melt_per_domain(frame: pd.DataFrame, raw: pd.DataFrame, headers: list[str], lines: pd.Series,
@@ -270,7 +276,7 @@ def _derive(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
         frame.loc[frame["subnet"] == ".0/24", "subnet"] = ""
     for col in kind.derived:
         if col.name not in frame:
-            frame[col.name] = _missing_column(col.type, len(frame)).to_numpy()
+            frame[col.name] = _missing_column(col.type, len(frame)).array
     return frame
 
 
