@@ -17,7 +17,7 @@ def texts(at) -> str:
 
 
 def button(at, label: str):
-    return next(b for b in at.button if b.label.startswith(label))
+    return next(b for b in at.button if b.label == label or b.label.startswith(label + " ("))
 
 
 def test_first_start_opens_the_overview_on_the_demo_workspace(demo_data_dir, app_test):
@@ -103,6 +103,7 @@ def test_api_fetch_estimates_then_stores_snapshots_and_uses_the_cache(acme, app_
     assert "Estimated cost: 0 API units" in texts(again)
     button(again, "Fetch now").click()
     again.run(timeout=120)
+    assert not again.exception, again.exception
     assert fake_api.request_count == sent  # every answer came from the disk cache
     assert "from cache" in texts(again)
     assert DEFAULT_KEY not in texts(again)

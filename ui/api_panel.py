@@ -122,7 +122,7 @@ def _run(workspace: Workspace, client: SemrushClient, reports, competitors, max_
         return
     lines = []
     for report, target, normalized, result in results:
-        where = f"from cache, {result.age_text()}" if result.from_cache else f"fetched now, {result.units_spent:,} units"
+        where = f"from cache, {result.age_text}" if result.from_cache else f"fetched now, {result.units_spent:,} units"
         if normalized.kind.name == "backlinks_overview":
             _remember_site_ascore(workspace, normalized.frame)
             lines.append(f"Overview of {target}: {where}.")
