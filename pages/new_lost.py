@@ -89,13 +89,14 @@ with st.expander("How new and lost are counted", icon=":material/help:"):
 with st.container(border=True):
     left, middle, right, far = st.columns([1.2, 1.6, 1, 1.6])
     preset = left.selectbox("Date range", list(RANGES), index=2, key="nl_range")
+    freq = right.radio("Per", ["week", "month"], index=1, horizontal=True, key="nl_freq",
+                       format_func=str.capitalize)
     if RANGES[preset] is None:
         start, end = filters.date_range("From – to", first_day, last_day, "nl_dates", container=middle)
     else:
-        start, end = max(first_day, last_day - timedelta(days=RANGES[preset] - 1)), last_day
-        middle.text_input("From – to", f"{start:%d %b %Y} – {end:%d %b %Y}", disabled=True, key="nl_dates_shown")
-    freq = right.radio("Per", ["week", "month"], index=1, horizontal=True, key="nl_freq",
-                       format_func=str.capitalize)
+        start, end = new_lost.range_ending(last_day, RANGES[preset], freq)
+        middle.text_input("From – to", f"{start:%d %b %Y} – {end:%d %b %Y}", disabled=True,
+                          help=f"Starts on the first day of its {freq}, so every {freq} in the chart is whole.")
     stored_threshold = int(get_setting(workspace.id, THRESHOLD_SETTING, DEFAULT_THRESHOLD, state.data_root()))
     threshold = far.slider("Strong domain: Authority Score at least", 0, 100, stored_threshold, key="nl_threshold",
                            help="Lost links from domains at or above this score are listed first. "

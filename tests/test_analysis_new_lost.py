@@ -181,3 +181,10 @@ def test_shared_input_frames_are_not_modified():
 def test_unknown_frequency_is_refused(links):
     with pytest.raises(ValueError):
         new_lost.new_lost_report(links, date(2024, 1, 1), date(2024, 6, 30), "day")
+
+
+def test_preset_ranges_start_on_a_whole_week_or_month():
+    assert new_lost.range_ending(date(2026, 11, 25), 182, "month") == (date(2026, 5, 1), date(2026, 11, 25))
+    assert new_lost.range_ending(date(2026, 11, 25), 30, "month") == (date(2026, 10, 1), date(2026, 11, 25))
+    # 27 Oct 2026 is a Tuesday: back to Monday the 26th.
+    assert new_lost.range_ending(date(2026, 11, 25), 30, "week") == (date(2026, 10, 26), date(2026, 11, 25))

@@ -122,6 +122,13 @@ def bucket_starts(values: pd.Series, freq: str) -> pd.Series:
     return values.dt.to_period(FREQUENCIES[freq]).dt.start_time.astype("datetime64[ns]")
 
 
+def range_ending(last_day: date, days: int, freq: str) -> tuple[date, date]:
+    """The `days` days up to `last_day`, widened back to a whole first week or month, so no bar is partial
+    at the start of the chart."""
+    start = pd.Timestamp(last_day) - pd.Timedelta(days=days - 1)
+    return pd.Period(start, FREQUENCIES[freq]).start_time.date(), last_day
+
+
 def timeline(links: pd.DataFrame, domains: pd.DataFrame, start: date, end: date, freq: str) -> pd.DataFrame:
     """Per week or month of [start, end]: new and lost backlinks and referring domains (zeros included)."""
     periods = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq=FREQUENCIES[freq])
