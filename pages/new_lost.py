@@ -111,7 +111,7 @@ components.metric_row([
     components.Metric("Lost backlinks", f"{len(lost):,}"),
     components.Metric("New referring domains", f"{len(result.new_domains):,}"),
     components.Metric("Lost referring domains", f"{len(result.lost_domains):,}"),
-    components.Metric("Lost from strong domains", f"{result.strong_lost:,}",
+    components.Metric("Strong links lost", f"{result.strong_lost:,}",
                       help=f"Lost backlinks from domains with Authority Score {threshold} or more."),
 ])
 
@@ -130,8 +130,8 @@ LINK_COLUMNS = {
     "target_url": st.column_config.LinkColumn("Pointed to"),
     "source_url": st.column_config.LinkColumn("Linking page"),
 }
-LOST_SHOWN = ["strong", "authority", "source_domain", "source_url", "target_url", "anchor", "lost_date",
-              "lost_how", "nofollow", "first_seen"]
+LOST_SHOWN = ["strong", "authority", "source_domain", "target_url", "lost_date", "lost_how", "source_url", "anchor",
+              "nofollow", "first_seen"]
 
 lost_tab, important_tab, new_tab, domains_tab = st.tabs(
     ["Lost links", "Important pages", "New links", "Referring domains"])
@@ -145,17 +145,14 @@ with lost_tab:
                     "with the page each one pointed to.")
         data_table(lost, key="nl_lost_table", columns=LOST_SHOWN, overrides=LINK_COLUMNS, what="lost backlinks",
                    file_stem=f"{workspace.own_domain}-lost-backlinks-{start}-{end}", height=420)
-        pages_chart, pages_table = st.columns([1, 1])
-        with pages_chart:
-            show(charts.top_pages(result.pages_losing, "lost_backlinks", "Pages that lost the most backlinks",
-                                  color=BAD, noun="lost backlinks"), key="nl_pages_losing_chart")
-        with pages_table:
-            data_table(result.pages_losing, key="nl_pages_losing", what="pages", overrides={
-                "target_url": st.column_config.LinkColumn("Page"),
-                "lost_backlinks": st.column_config.NumberColumn("Lost backlinks"),
-                "lost_domains": st.column_config.NumberColumn("From domains"),
-                "strong_lost": st.column_config.NumberColumn("From strong domains")},
-                file_stem=f"{workspace.own_domain}-pages-losing-links", height=320)
+        show(charts.top_pages(result.pages_losing, "lost_backlinks", "Pages that lost the most backlinks",
+                              color=BAD, noun="lost backlinks"), key="nl_pages_losing_chart")
+        data_table(result.pages_losing, key="nl_pages_losing", what="pages", overrides={
+            "target_url": st.column_config.LinkColumn("Page", width="large"),
+            "lost_backlinks": st.column_config.NumberColumn("Lost backlinks"),
+            "lost_domains": st.column_config.NumberColumn("From domains"),
+            "strong_lost": st.column_config.NumberColumn("From strong domains")},
+            file_stem=f"{workspace.own_domain}-pages-losing-links", height=300)
 
 with important_tab:
     st.markdown("Pick the pages you care most about (money pages, cornerstone content). Links they lose are "
@@ -188,18 +185,14 @@ with new_tab:
     if gained.empty:
         st.info(f"No new backlinks between {start:%d %b %Y} and {end:%d %b %Y}.", icon=":material/info:")
     else:
-        attract_chart, attract_table = st.columns([1, 1])
-        with attract_chart:
-            show(charts.top_pages(result.pages_attracting, "new_domains",
-                                  "Content attracting new referring domains", color=GOOD,
-                                  noun="new referring domains"), key="nl_pages_attracting_chart")
-        with attract_table:
-            data_table(result.pages_attracting, key="nl_pages_attracting", what="pages", overrides={
-                "target_url": st.column_config.LinkColumn("Page"),
-                "new_domains": st.column_config.NumberColumn(
-                    "New referring domains", help="Domains whose first link to this page is in the range"),
-                "new_backlinks": st.column_config.NumberColumn("New backlinks")},
-                file_stem=f"{workspace.own_domain}-pages-attracting-links", height=320)
+        show(charts.top_pages(result.pages_attracting, "new_domains", "Content attracting new referring domains",
+                              color=GOOD, noun="new referring domains"), key="nl_pages_attracting_chart")
+        data_table(result.pages_attracting, key="nl_pages_attracting", what="pages", overrides={
+            "target_url": st.column_config.LinkColumn("Page", width="large"),
+            "new_domains": st.column_config.NumberColumn(
+                "New referring domains", help="Domains whose first link to this page is in the range"),
+            "new_backlinks": st.column_config.NumberColumn("New backlinks")},
+            file_stem=f"{workspace.own_domain}-pages-attracting-links", height=300)
         st.markdown("**New backlinks**, strongest first")
         data_table(gained, key="nl_new_table", what="new backlinks",
                    columns=["authority", "source_domain", "source_url", "target_url", "anchor", "first_seen",

@@ -188,3 +188,19 @@ def test_preset_ranges_start_on_a_whole_week_or_month():
     assert new_lost.range_ending(date(2026, 11, 25), 30, "month") == (date(2026, 10, 1), date(2026, 11, 25))
     # 27 Oct 2026 is a Tuesday: back to Monday the 26th.
     assert new_lost.range_ending(date(2026, 11, 25), 30, "week") == (date(2026, 10, 26), date(2026, 11, 25))
+
+
+def test_charts_label_pages_by_path_and_keep_same_path_pages_apart(links):
+    from lib.charts import new_lost as charts
+
+    assert charts.page_labels(pd.Series(["https://me.com/", "https://www.me.com/", "https://me.com/blog"])) == [
+        "me.com/", "www.me.com/", "/blog"]
+    report = new_lost.new_lost_report(links, date(2024, 5, 1), date(2024, 6, 30), threshold=40)
+    figure = charts.top_pages(report.pages_losing, "lost_backlinks", "Pages", color="red", noun="lost")
+    assert list(figure.data[0].y) == ["/shop", "/blog"]  # largest at the top of a horizontal chart
+    timeline = charts.new_lost_timeline(report.timeline, "domains", "month")
+    assert [t.name for t in timeline.data] == ["New", "Lost", "Net change"]
+    assert list(timeline.data[1].y) == [0, -1]
+    quiet = new_lost.new_lost_report(links, date(2020, 1, 1), date(2020, 1, 31))
+    assert charts.new_lost_timeline(quiet.timeline, "backlinks", "month").layout.annotations[0].text.startswith(
+        "No backlinks")

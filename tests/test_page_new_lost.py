@@ -49,7 +49,7 @@ def test_demo_page_shows_the_numbers_lib_computes(demo_site, app_test):
     assert shown["Lost backlinks"] == f"{len(report.lost_links):,}"
     assert shown["New referring domains"] == f"{len(report.new_domains):,}"
     assert shown["Lost referring domains"] == f"{len(report.lost_domains):,}"
-    assert shown["Lost from strong domains"] == f"{report.strong_lost:,}"
+    assert shown["Strong links lost"] == f"{report.strong_lost:,}"
     assert len(report.lost_links) > 0 and len(report.new_links) > 0, "the demo should have movement to show"
     # The lost-links table lists strong domains first.
     lost_table = next(d.value for d in at.dataframe if "strong" in d.value.columns and "lost_how" in d.value.columns)
@@ -71,11 +71,11 @@ def test_weekly_view_and_a_longer_range(demo_data_dir, app_test):
 
 def test_threshold_is_saved_for_the_workspace(demo_data_dir, app_test):
     at = open_page(app_test)
-    before = int(metrics(at)["Lost from strong domains"].replace(",", ""))
+    before = int(metrics(at)["Strong links lost"].replace(",", ""))
     at.slider(key="nl_threshold").set_value(0).run()
     assert not at.exception
     assert get_setting("demo", "new_lost_strong_ascore") == 0
-    after = int(metrics(at)["Lost from strong domains"].replace(",", ""))
+    after = int(metrics(at)["Strong links lost"].replace(",", ""))
     assert after == int(metrics(at)["Lost backlinks"].replace(",", "")) and after >= before
     again = open_page(app_test)
     assert again.slider(key="nl_threshold").value == 0
@@ -113,7 +113,7 @@ def test_hand_made_workspace_exact_numbers(acme, app_test):
     # disappeared (in March, gone by the 30 April snapshot).
     assert shown["New backlinks"] == "1" and shown["New referring domains"] == "1"
     assert shown["Lost backlinks"] == "2" and shown["Lost referring domains"] == "2"
-    assert shown["Lost from strong domains"] == "1"
+    assert shown["Strong links lost"] == "1"
     lost_table = next(d.value for d in at.dataframe if "lost_how" in d.value.columns)
     assert lost_table["source_url"].tolist() == ["https://strong.org/a", "https://weak.net/b"]
     assert lost_table["lost_how"].tolist() == ["disappeared", "flagged lost"]

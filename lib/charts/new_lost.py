@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.base import BAD, GOOD, PALETTE, bar, empty, styled
-from lib.charts.overview import url_label
+from lib.charts.overview import plain_label, url_label
 
 NOUNS = {"domains": "referring domains", "backlinks": "backlinks"}
 PERIOD_WORDS = {"week": "week", "month": "month"}
@@ -41,7 +41,15 @@ def top_pages(frame: pd.DataFrame, value: str, title: str, *, color: str, noun: 
     if frame.empty or not frame[value].sum():
         return empty(title, "No pages to show in this date range.")
     top = frame[frame[value] > 0].nlargest(limit, value, keep="first")
-    data = pd.DataFrame({"page": top["target_url"].map(url_label), "value": top[value].to_numpy()})
+    data = pd.DataFrame({"page": page_labels(top["target_url"]), "value": top[value].to_numpy()})
     height = max(240, 60 + 32 * len(data))
     return bar(data, "page", "value", title, horizontal=True, color=color, height=height,
                hover=f"%{{y}}: %{{x:,}} {noun}<extra></extra>")
+
+
+def page_labels(urls: pd.Series) -> list[str]:
+    """Paths as labels; where two pages share a path (http/https, www or not) the host is kept too,
+    because Plotly would otherwise draw both bars on one row."""
+    paths = [url_label(u) for u in urls]
+    repeated = {p for p in paths if paths.count(p) > 1}
+    return [plain_label(str(u).split("://", 1)[-1]) if p in repeated else p for u, p in zip(urls, paths)]
