@@ -7,6 +7,7 @@ workspace exactly as it was. The same content imported twice is recognised and s
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,10 @@ from lib import snapshots
 from lib.normalize import Normalized, Problems
 from lib.readers import ExportError, ExportFile, read_export
 from lib.workspaces import Workspace, create_workspace, delete_workspace, list_workspaces
+
+# The largest file an import reads: server.maxUploadSize (MB) in .streamlit/config.toml, in bytes.
+# the uploader refuses bigger files in the browser; this guard covers every other caller.
+MAX_IMPORT_BYTES = 600 * 2**20
 
 # Kinds whose rows name the site they are about (target URLs); the others need to be told.
 _TARGETED = {"backlinks": "target_host", "audit": "target_url", "indexed_pages": "target_url"}
@@ -66,8 +71,17 @@ def infer_target(workspace: Workspace, table: ExportFile) -> str:
 
 
 def import_bytes(workspace: Workspace, data: bytes, name: str, *, target_domain: str | None = None,
-                 source: str = "upload", data_date: date | None = None, root: Path | None = None
-                 ) -> list[ImportOutcome]:
+                 source: str = "upload", data_date: date | None = None, root: Path | None = None,
+                 max_bytes: int | None = None) -> list[ImportOutcome]:
+    """Read a whole export, then keep each of its tables as a snapshot; a file that fails changes nothing.
+
+    `max_bytes` defaults to MAX_IMPORT_BYTES.
+    """
+    limit = MAX_IMPORT_BYTES if max_bytes is None else max_bytes
+    if len(data) > limit:
+        return [ImportOutcome(name=name, error=f"{name} is {_megabytes(len(data))}, more than the "
+                                               f"{_megabytes(limit)} Linkscope imports at once; nothing was "
+                                               "imported. Export fewer rows or split the export.")]
     try:
         tables = read_export(data, name)
     except ExportError as error:
@@ -75,8 +89,26 @@ def import_bytes(workspace: Workspace, data: bytes, name: str, *, target_domain:
     outcomes = []
     for index, table in enumerate(tables):
         digest = content_hash(data, name) + (f":{index}" if len(tables) > 1 else "")
-        outcomes.append(_store(workspace, table, digest, target_domain, source, data_date, root))
+        outcome = _store(workspace, table, digest, target_domain, source, data_date, root)
+        if table.encoding == "cp1252" and table.name == name:
+            outcome.notes.extend(_mixed_encoding_note(data))
+        outcomes.append(outcome)
     return outcomes
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _mixed_encoding_note(data: bytes) -> list[str]:
+    """A file that is UTF-8 in places but not throughout was read as Windows-1252: say where and what it costs."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if _UTF8_MULTIBYTE.search(data):
+            line = data.count(b"\n", 0, error.start) + 1
+            return [f"The file mixes text encodings (line {line} is not UTF-8), so it was read as Windows-1252 and "
+                    "accented letters written as UTF-8 may look garbled; re-save the file as UTF-8"]
+    return []
 
 
 def _store(workspace: Workspace, table: ExportFile, digest: str, target_domain: str | None, source: str,
@@ -84,6 +116,10 @@ def _store(workspace: Workspace, table: ExportFile, digest: str, target_domain: 
     normalized = table.normalized
     outcome = ImportOutcome(name=table.name, kind=normalized.kind.name, label=normalized.kind.label,
                             rows=len(normalized.frame), problems=normalized.problems)
+    if not len(normalized.frame):
+        # An empty snapshot would become the workspace's latest data and blank every page.
+        outcome.error = _no_rows_message(table.name, normalized)
+        return outcome
     existing = snapshots.find_by_hash(workspace.id, digest, root)
     if existing:
         outcome.duplicate_of = existing
@@ -98,6 +134,24 @@ def _store(workspace: Workspace, table: ExportFile, digest: str, target_domain: 
         root=root,
     )
     return outcome
+
+
+def _megabytes(size: int) -> str:
+    if size < 2**20:
+        return f"{size:,} bytes"
+    return f"{size / 2**20:,.1f} MB" if size < 10 * 2**20 else f"{size / 2**20:,.0f} MB"
+
+
+def _no_rows_message(name: str, normalized: Normalized) -> str:
+    problems = normalized.problems
+    label = normalized.kind.label
+    if not problems.rejected_total:
+        return f"{name} is a Semrush {label} export with column headers but no rows; nothing was imported."
+    shown = "; ".join(f"line {p.line}: {p.reason}" for p in problems.rejected[:3])
+    more = f" and {problems.rejected_total - 3:,} more" if problems.rejected_total > 3 else ""
+    rows = "its only row" if problems.rejected_total == 1 else f"none of its {problems.rejected_total:,} rows"
+    verb = "could not be used" if problems.rejected_total == 1 else "could be used"
+    return f"{name} is a Semrush {label} export, but {rows} {verb} ({shown}{more}); nothing was imported."
 
 
 def store_normalized(workspace: Workspace, normalized: Normalized, *, target_domain: str, source: str,

@@ -53,6 +53,9 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and other pre-2007 Office files
 _TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".zip")
 _MAX_ZIP_DEPTH = 2
+# What a ZIP or XLSX may expand to (declared sizes, which zipfile enforces while extracting): a few
+# hundred kilobytes of "zip bomb" must not fill memory. A million-row backlinks XLSX expands to ~1 GB.
+MAX_EXPANDED_BYTES = 3 * 2**30
 
 # Long cells (page titles, scraped anchors) must not stop the header hunt's csv module.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -114,6 +117,10 @@ def _read_any(data: bytes, name: str, hint_name: str, depth: int) -> list[Export
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
             raise ExportError(name, f"is a damaged ZIP or Excel file ({error})") from None
         with archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+            if expanded > MAX_EXPANDED_BYTES:
+                raise ExportError(name, f"would expand to {expanded / 2**20:,.0f} MB, more than the "
+                                        f"{MAX_EXPANDED_BYTES / 2**20:,.0f} MB Linkscope reads from one archive")
             if "xl/workbook.xml" in archive.namelist():
                 return [_read_xlsx(data, name, hint_name)]
             return _read_zip(archive, name, hint_name, depth)
