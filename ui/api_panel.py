@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from lib import importer
+from lib import importer, snapshots
 from lib.semrush import fetch, usage
 from lib.semrush.cache import ResponseCache
 from lib.semrush.client import SemrushClient
@@ -121,15 +121,30 @@ def _run(workspace: Workspace, client: SemrushClient, reports, competitors, max_
         st.error(error.message, icon=":material/error:")
         return
     lines = []
-    for report, target, normalized, result in results:
-        where = f"from cache, {result.age_text}" if result.from_cache else f"fetched now, {result.units_spent:,} units"
-        if normalized.kind.name == "backlinks_overview":
-            _remember_site_ascore(workspace, normalized.frame)
-            lines.append(f"Overview of {target}: {where}.")
-            continue
-        importer.store_normalized(workspace, normalized, target_domain=target, source="api",
-                                  source_name=f"API {get_report(report).label}", root=state.data_root())
-        lines.append(f"{get_report(report).label} of {target}: {len(normalized.frame):,} rows, {where}.")
+    stored: list[snapshots.Snapshot] = []
+    try:
+        for report, target, normalized, result in results:
+            where = f"from cache, {result.age_text}" if result.from_cache else \
+                f"fetched now, {result.units_spent:,} units"
+            label = get_report(report).label
+            if normalized.kind.name == "backlinks_overview":
+                _remember_site_ascore(workspace, normalized.frame)
+                lines.append(f"Overview of {target}: {where}.")
+                continue
+            if not len(normalized.frame):
+                # An empty snapshot would become the latest of its kind and hide the last good data.
+                lines.append(f"{label} of {target}: Semrush has no data for it ({where}); nothing was stored.")
+                continue
+            stored.append(importer.store_normalized(workspace, normalized, target_domain=target, source="api",
+                                                    source_name=f"API {label}", root=state.data_root()))
+            lines.append(f"{label} of {target}: {len(normalized.frame):,} rows, {where}.")
+    except Exception as error:  # noqa: BLE001 - all or nothing per fetch: undo the snapshots already kept
+        for snapshot in stored:
+            snapshots.delete_snapshot(snapshot.id, state.data_root())
+        bar.empty()
+        st.error(f"The fetched data could not be saved ({type(error).__name__}); nothing from this fetch was "
+                 "kept. The answers received are in the cache, so trying again costs no API units.", icon=":material/error:")
+        return
     bar.progress(1.0, text="Done")
     st.session_state["api_results"] = lines
     st.rerun()
