@@ -13,7 +13,7 @@ from lib.charts import anchors as charts
 from lib.workspaces import WorkspaceError, get_setting, set_setting, update_workspace
 from ui import components, filters, state
 from ui.charts import show
-from ui.tables import data_table
+from ui.tables import data_table, selection_key
 
 workspace = state.current_workspace()
 st.title("Anchors")
@@ -118,7 +118,7 @@ if text:
     anchors = anchors[anchors["anchor"].str.contains(text, case=False, regex=False)]
 display = anchors.assign(category=anchors["label"]).drop(columns="label")
 selected = data_table(
-    display, key="anchors_table", sort_by=["domains", "backlinks"], what="anchors", select=True,
+    display, key=selection_key("anchors_table", display, "anchor"), sort_by=["domains", "backlinks"], what="anchors", select=True,
     height=420 if len(display) > 12 else "auto",
     overrides={"anchor": st.column_config.TextColumn("Anchor", width="large"),
                "category": st.column_config.TextColumn("Type"),

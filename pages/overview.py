@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import snapshots
+from lib.analysis.new_lost import vanished_backlinks
+from lib.demo import DEMO_SITE_ASCORE
 from lib.analysis import overview as ov
 from lib.charts import overview as charts
 from lib.schema import KINDS
@@ -34,8 +36,11 @@ def summary_of(root: str, snapshot_id: int, data_date: date) -> ov.Summary:
 
 
 @st.cache_data(show_spinner="Analysing backlinks…", max_entries=16)
-def analyses(root: str, backlinks_id: int | None, refdomains_id: int | None, data_date: date) -> dict:
-    backlinks, refdomains = _frame(backlinks_id), _frame(refdomains_id)
+def analyses(root: str, backlinks_ids: tuple[tuple[int, date], ...], refdomains_id: int | None,
+             data_date: date) -> dict:
+    """Everything the page charts; `backlinks_ids` is the site's Backlinks history, oldest first."""
+    backlinks = _frame(backlinks_ids[-1][0]) if backlinks_ids else None
+    refdomains = _frame(refdomains_id)
     result = {
         "ascore": ov.ascore_distribution(refdomains, backlinks),
         "tlds": ov.top_tlds(backlinks, refdomains, data_date),
@@ -44,7 +49,8 @@ def analyses(root: str, backlinks_id: int | None, refdomains_id: int | None, dat
     if backlinks is not None:
         curve = ov.concentration_curve(backlinks, data_date)
         result.update(
-            growth=ov.growth_by_month(backlinks, data_date),
+            growth=ov.growth_by_month(backlinks, data_date, vanished_backlinks(
+                [(day, _frame(snapshot_id)) for snapshot_id, day in backlinks_ids])),
             link_types=ov.link_type_counts(backlinks, data_date),
             rel=ov.rel_counts(backlinks, data_date),
             pages=ov.top_target_pages(backlinks, data_date),
@@ -70,7 +76,7 @@ def site_ascore_history() -> dict:
         # Exports do not carry the site's own score; the demo gets a plausible history at its snapshot dates.
         dates = [s.data_date for s in state.history(workspace, "backlinks")]
         if dates:
-            history = ov.demo_site_ascore(dates)
+            history = ov.demo_site_ascore(dates, DEMO_SITE_ASCORE)
             set_setting(workspace.id, SITE_ASCORE, history, state.data_root())
     return history
 
@@ -100,7 +106,7 @@ if backlinks_snapshot is None and refdomains_snapshot is None:
 else:
     data_date = (backlinks_snapshot or refdomains_snapshot).data_date
     root = str(state.data_root())
-    found = analyses(root, backlinks_snapshot.id if backlinks_snapshot else None,
+    found = analyses(root, tuple((s.id, s.data_date) for s in backlinks_history),
                      refdomains_snapshot.id if refdomains_snapshot else None, data_date)
     ascore_delta = _delta(authority.value, authority.previous) if authority.value is not None else None
     ascore_metric = components.Metric(
@@ -161,10 +167,10 @@ else:
         with links_tab:
             show(charts.growth(growth, "backlinks", "Backlinks gained and lost per month"),
                  key="overview_growth_backlinks")
-        st.caption("Gained: first seen that month. Lost: flagged lost by Semrush, or unseen for over "
-                   f"{ov.LOST_AFTER_DAYS} days, dated by its last sighting. The line is what was live at each "
-                   "month's end." + (f" Last {GROWTH_MONTHS} months." if len(found["growth"]) > GROWTH_MONTHS
-                                     else ""))
+        st.caption("Gained: first seen that month. Lost: flagged lost by Semrush or unseen for over "
+                   f"{ov.LOST_AFTER_DAYS} days (dated by its last sighting), or gone from a later snapshot. The line "
+                   "is what was live at each month's end; links lost before your first snapshot are not known."
+                   + (f" Last {GROWTH_MONTHS} months." if len(found["growth"]) > GROWTH_MONTHS else ""))
 
     st.subheader("Link profile")
     left, middle, right = st.columns(3)

@@ -13,7 +13,7 @@ from lib.charts import referring_domains as charts
 from lib.analysis.overview import ascore_distribution
 from ui import components, filters, state
 from ui.charts import show
-from ui.tables import data_table
+from ui.tables import data_table, selection_key
 
 MARK_OPTIONS = {"good": "Good", "review": "Review", "": "Not marked"}
 KEEP_RULE = "rules"
@@ -92,11 +92,12 @@ left, right = st.columns(2)
 with left:
     show(charts.categories(rd.category_counts(shown)), key="rd_categories_chart")
 with right:
-    if shown["domain_ascore"].notna().any():
+    if refdomains_snapshot is not None:
         show(charts.ascore_vs_backlinks(shown), key="rd_scatter")
     else:
-        show(overview_charts.ascore_bands(ascore_distribution(None, _frame(
-            backlinks_snapshot.id if backlinks_snapshot else None))), key="rd_ascore_bands")
+        # Without a Referring Domains export there is no domain score: show the best linking page's.
+        pages = pd.DataFrame({"source_domain": shown["domain"], "page_ascore": shown["best_page_ascore"]})
+        show(overview_charts.ascore_bands(ascore_distribution(None, pages)), key="rd_ascore_bands")
 
 display = shown.assign(
     category=shown["category"].map(CATEGORY_LABELS).fillna(shown["category"]),
@@ -104,7 +105,7 @@ display = shown.assign(
     follow_share=(shown["follow_share"] * 100).round(),
 )
 selected = data_table(
-    display, key="rd_table", sort_by=["domain_ascore", "backlinks"], what="referring domains",
+    display, key=selection_key("rd_table", display, "domain"), sort_by=["domain_ascore", "backlinks"], what="referring domains",
     columns=["domain", "domain_ascore", "backlinks", "follow_share", "category", "mark", "note", "first_seen",
              "last_seen", "country", "ip", "tld", "category_reason", "live_backlinks", "best_page_ascore", "lost"],
     overrides={

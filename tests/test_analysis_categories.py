@@ -41,8 +41,8 @@ def test_labels_cover_categories():
 
 
 def test_keyword_terms_drop_filler_and_short_words():
-    assert keyword_terms(("best espresso grinder", "V60 pour over", "Espresso")) == (
-        "espresso", "grinder", "v60", "pour", "over")
+    assert keyword_terms(("best espresso grinder", "V60 pour over", "Espresso", "French press")) == (
+        "espresso", "grinder", "v60", "pour")
 
 
 def test_each_rule_with_keywords():
@@ -54,9 +54,9 @@ def test_each_rule_with_keywords():
     # one of two pages is a resources page: half of the pages is enough
     assert got["library.org"] == ("resource_page", "Most linking page URLs contain 'resources'")
     assert got["daily.com"] == ("news", "Most linking page hosts contain 'news'")
-    assert got["espressohub.net"] == ("industry_blog", "Domain name contains your keyword 'espresso'")
+    assert got["espressohub.net"] == ("industry_blog", "Domain name contains 'espresso', from your keywords")
     assert got["cheap-links.xyz"] == ("suspicious", "TLD .xyz is mostly used by spam sites")
-    assert got["lifestyle.com"] == ("industry_blog", "A linking page title mentions your keyword 'espresso'")
+    assert got["lifestyle.com"] == ("industry_blog", "A linking page title mentions 'espresso', from your keywords")
     assert got["yelp.com"] == ("directory", "Domain name looks like a directory / profile site")
     assert got["shopfriends.com"] == ("partner", "Most linking page URLs contain 'stockists'")
     assert got["random.com"][0] == "suspicious"
@@ -87,7 +87,7 @@ def test_majority_rule_one_links_page_does_not_make_a_blog_a_resource_page():
     frame = backlinks([("https://bigblog.com/links/", "Links"), ("https://bigblog.com/p/1", "Espresso at home"),
                        ("https://bigblog.com/p/2", "Espresso ratio")])
     got = as_dict(categorize_domains(frame, None, keywords=("espresso",)))
-    assert got["bigblog.com"] == ("industry_blog", "A linking page title mentions your keyword 'espresso'")
+    assert got["bigblog.com"] == ("industry_blog", "A linking page title mentions 'espresso', from your keywords")
 
 
 def test_overrides_win_and_unknown_categories_are_ignored():
@@ -110,8 +110,8 @@ def test_referring_domains_export_alone_uses_names_and_semrush_category():
     assert set(got) == {"coffee.com", "gazette-times.com", "grinders.io", "misc.com"}
     assert got["misc.com"] == ("news", "Semrush category: News and Media")
     assert got["gazette-times.com"] == ("news", "Domain name looks like a news site")
-    assert got["grinders.io"] == ("industry_blog", "Domain name contains your keyword 'grinders'")
-    assert got["coffee.com"] == ("industry_blog", "Domain name contains your keyword 'coffee'")
+    assert got["grinders.io"] == ("industry_blog", "Domain name contains 'grinders', from your keywords")
+    assert got["coffee.com"] == ("industry_blog", "Domain name contains 'coffee', from your keywords")
 
 
 def test_domains_from_both_sources_are_united_once():
@@ -126,3 +126,36 @@ def test_nothing_in_nothing_out():
     for frame in (categorize_domains(None, None), categorize_domains(SAMPLE.iloc[0:0], None)):
         assert list(frame.columns) == ["domain", "category", "category_reason"]
         assert frame.empty
+
+
+def test_mostly_sitewide_links_from_a_site_that_links_a_lot_make_a_partner():
+    rows = [(f"https://roastery.com/page-{i}", "Roastery") for i in range(5)]
+    rows += [(f"https://fewlinks.com/page-{i}", "Few") for i in range(4)]
+    rows += [(f"https://halfway.com/page-{i}", "Half") for i in range(6)]
+    frame = backlinks(rows)
+    frame["sitewide"] = [True] * 5 + [True] * 4 + [True, True, True, False, False, False]
+    got = as_dict(categorize_domains(frame, None, keywords=("espresso",)))
+    assert got["roastery.com"] == ("partner", "Most of its links are sitewide (footer, sidebar or blogroll), as "
+                                              "partners' and sponsors' are")
+    assert got["fewlinks.com"][0] == "suspicious"  # four links are too few to call it sitewide
+    assert got["halfway.com"][0] == "partner"  # half of them is enough
+
+
+def test_common_keyword_words_and_plurals():
+    frame = backlinks([("https://wordpress.com/a", "Press here"), ("https://gameblog.com/b", "Game over"),
+                       ("https://gear.com/c", "Five grinders compared"), ("https://burrito.com/d", "Tacos")])
+    got = as_dict(categorize_domains(frame, None, keywords=("french press", "pour over", "burr grinder")))
+    assert got["wordpress.com"][0] == "suspicious"  # "press" is too common to show a topic
+    assert got["gameblog.com"][0] == "suspicious"  # so is "over"
+    assert got["gear.com"] == ("industry_blog", "A linking page title mentions 'grinders', from your keywords")
+    assert got["burrito.com"][0] == "suspicious"  # "burr" is too short to look for inside a domain name
+
+
+def test_well_known_news_sites_and_news_words_in_names():
+    frame = backlinks([("https://www.nytimes.com/2026/10/01/food/coffee.html", "Coffee"),
+                       ("https://www.theportlandherald.com/a", "A"), ("https://kettlejournal.com/b", "B")])
+    got = as_dict(categorize_domains(frame, None, keywords=("kettle",)))
+    assert got["nytimes.com"] == ("news", "Domain name looks like a news site")
+    assert got["theportlandherald.com"] == ("news", "Domain name looks like a news site")
+    assert got["kettlejournal.com"][0] == "industry_blog"  # "journal" alone is as often a blog
+

@@ -61,6 +61,18 @@ def test_growth_by_month():
     assert growth["live_domains"].tolist() == [2, 2, 2]
 
 
+def test_growth_counts_links_that_vanished_between_snapshots():
+    vanished = pd.DataFrame({"source_domain": ["e.com", "a.com"], "first_seen": [T("2026-08-01"), T("2026-08-09")],
+                             "lost_date": [T("2026-09-30"), T("2026-10-01")]}).astype({"source_domain": "str"})
+    growth = ov.growth_by_month(fixture(), DATA_DATE, vanished)
+    assert growth["gained_backlinks"].tolist() == [5, 2, 2]
+    assert growth["lost_backlinks"].tolist() == [0, 2, 2]
+    assert growth["live_backlinks"].tolist() == [5, 5, 5]
+    assert growth["gained_domains"].tolist() == [3, 1, 1]  # e.com is new in August
+    assert growth["lost_domains"].tolist() == [0, 2, 1]  # b.com and e.com in September, c.org in October
+    assert growth["live_domains"].tolist() == [3, 2, 2]
+
+
 def test_growth_of_nothing_has_the_columns():
     growth = ov.growth_by_month(fixture().iloc[0:0], DATA_DATE)
     assert growth.empty and "live_domains" in growth
@@ -144,8 +156,8 @@ def test_site_authority_history():
 
 
 def test_demo_site_ascore_is_a_rising_history_at_the_snapshot_dates():
-    history = ov.demo_site_ascore([date(2026, 9, 30), date(2026, 8, 31)])
-    assert history == {"2026-08-31": 34, "2026-09-30": 36}
+    history = ov.demo_site_ascore([date(2026, 9, 30), date(2026, 8, 31), date(2026, 10, 31)], latest=38)
+    assert history == {"2026-08-31": 34, "2026-09-30": 36, "2026-10-31": 38}
 
 
 @pytest.mark.parametrize("day,window", [(date(2026, 10, 31), (date(2026, 10, 2), date(2026, 10, 31)))])

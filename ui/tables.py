@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pandas as pd
@@ -68,7 +69,8 @@ def data_table(frame: pd.DataFrame, *, key: str, sort_by: str | list[str] | None
                      key=key, file_stem=file_stem)
     if select:
         rows = event.selection.rows if event is not None else []
-        return shown.iloc[list(rows)]
+        # A selection outlives a rerun whose rows changed (a filter narrowed them): drop positions now gone.
+        return shown.iloc[[r for r in rows if 0 <= r < len(shown)]]
     return None
 
 
@@ -83,3 +85,13 @@ def download_buttons(frame: pd.DataFrame, *, key: str, file_stem: str) -> None:
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
             icon=":material/table_view:",
         )
+
+
+def selection_key(base: str, frame: pd.DataFrame, identity: str) -> str:
+    """A table key that changes whenever the rows (by their `identity` column, in order) change.
+
+    Streamlit remembers a selection by row position: after a filter changes the rows, position 0 would be
+    another domain or anchor. A new key starts a new, empty selection instead.
+    """
+    hashed = pd.util.hash_pandas_object(frame[identity], index=False).to_numpy()
+    return f"{base}_{hashlib.sha1(hashed.tobytes()).hexdigest()[:12]}"

@@ -6,13 +6,15 @@ this order and the first that fires wins:
 1. set by you      a stored per-domain override
 2. suspicious      a TLD mostly used by spam (.xyz, .top, ...), or spam words (casino, viagra, backlinks ...)
                    in the domain name or in most of its linking pages' titles
-3. Semrush         the category column of a Referring Domains export, when it names news or forums
-4. forum           forum hosts (forum., community., reddit.com ...) or forum paths (/forum/, /thread/ ...)
-5. news            news hosts (news., ...times, ...herald) or news paths (/news/, /press-release/)
-6. directory       directory and profile sites (yelp, crunchbase, /profile/, /listing/, /members/ ...)
+3. Semrush         the category column of a Referring Domains export, when it names news, forums or directories
+4. forum           forum names (forum, community, reddit.com ...) or forum paths (/forum/, /thread/ ...)
+5. news            news names (news, herald, gazette, tribune ..., well-known news sites) or paths (/news/)
+6. directory       directory and profile sites (listings, directory, yelp, /profile/, /listing/, /browse/ ...)
 7. resource page   resource / links pages (/resources/, /useful-links/, "Resources" in the title)
-8. partner         partner, sponsor and stockist pages (/partners/, /sponsors/, /stockists/ ...)
-9. industry blog   one of the workspace's keywords in the domain name or in a linking page's title;
+8. partner         partner, sponsor and stockist pages (/partners/, /stockists/ ...), or a site whose links
+                   are mostly sitewide (footer, sidebar, blogroll: at least SITEWIDE_MIN_LINKS of them)
+9. industry blog   a word of the workspace's keywords in the domain name or in a linking page's title
+                   (words too common to show a topic, like "over", "press" or "machine", are ignored);
                    without keywords, any blog (/blog/, blog. host) counts
 10. unrelated      nothing above fired (shown as "Unrelated / suspicious")
 
@@ -62,21 +64,27 @@ class Rule:
 
 
 _PATH_END = r"(?:[/._?#-]|$)"
+_NEWS_SITES = ("nytimes.com", "theguardian.com", "bbc.co.uk", "bbc.com", "forbes.com", "cnn.com", "reuters.com",
+               "washingtonpost.com", "wsj.com", "bloomberg.com", "businessinsider.com", "huffpost.com",
+               "usatoday.com", "latimes.com", "independent.co.uk", "telegraph.co.uk", "dailymail.co.uk",
+               "theverge.com", "techcrunch.com", "wired.com", "apnews.com", "npr.org", "time.com", "fortune.com",
+               "cnbc.com", "nbcnews.com", "foxnews.com", "thetimes.co.uk", "spiegel.de", "lemonde.fr")
 RULES = (
     Rule("forum",
-         host=r"^(?:forums?|community|discuss|discussions?|boards?)\.|(?:^|\.)(?:reddit\.com|quora\.com|"
-              r"stackexchange\.com|stackoverflow\.com|discourse\.org)$",
+         host=r"forum|community|discuss|(?:^|\.)(?:reddit|quora|stackexchange|stackoverflow)\.com$",
          url=r"/(?:forums?|threads?|topics?|viewtopic|showthread|discussions?|community|r)" + _PATH_END,
          title=r"\bforums?\b|\bcommunity\b|\bdiscussion\b|\bthread\b"),
     Rule("news",
-         host=r"(?:^|[.-])news|(?:times|herald|gazette|tribune|chronicle|dailynews|journal)(?:[.-]|$)",
-         url=r"/(?:news|press|press-releases?|newsroom)" + _PATH_END,
+         host=r"(?:^|[.-])news|herald|gazette|tribune|chronicle|ledger|dispatch|courier|sentinel|observer|"
+              r"(?:^|\.)(?:" + "|".join(re.escape(d) for d in _NEWS_SITES) + r")$",
+         url=r"/(?:news|press-releases?|newsroom)" + _PATH_END,
          title=r"\bnews\b|\bpress release\b"),
     Rule("directory",
-         host=r"(?:^|[.-])(?:directory|directories|listings?|yellowpages|yelp|crunchbase|hotfrog|manta|"
-              r"foursquare|trustpilot|about\.me|gravatar|linkedin)(?:[.-]|$)",
-         url=r"/(?:profiles?|users?|members?|listings?|directory|company|companies|biz|people|u)" + _PATH_END,
-         title=r"\bdirectory\b|\bprofile\b|\blisting\b|\bbusiness listings?\b"),
+         host=r"directory|directories|listing|yellowpages|yelp\.|crunchbase|hotfrog|manta\.|foursquare|trustpilot|"
+              r"finder|index|about\.me|gravatar|linkedin",
+         url=r"/(?:profiles?|users?|members?|listings?|directory|company|companies|biz|people|u|browse|search)"
+             + _PATH_END,
+         title=r"\bdirectory\b|\bprofile\b|\blistings?\b|\bbrowse\b"),
     Rule("resource_page",
          url=r"/(?:resources?|links|useful-links|helpful-links|recommended|blogroll|link-list|tools)" + _PATH_END,
          title=r"\bresources?\b|\buseful links\b|\bhelpful links\b|\bblogroll\b|\brecommended (?:sites|links)\b"),
@@ -85,17 +93,24 @@ RULES = (
              + _PATH_END,
          title=r"\bpartners?\b|\bsponsors?\b|\bstockists?\b|\bwhere to buy\b|\bretailers\b"),
 )
+SITEWIDE_MIN_LINKS = 5
 _BLOG_HOST = r"(?:^|[.-])blog"
 _BLOG_URL = r"/blogs?" + _PATH_END
 _SEMRUSH_CATEGORY = (("forum", r"forum|online communit"), ("news", r"news"),
                      ("directory", r"business director|director"))
-_KEYWORD_STOPWORDS = frozenset({"the", "and", "for", "with", "best", "top", "how", "what", "your", "from", "buy",
-                                "cheap", "online", "review", "reviews", "vs", "near", "me"})
+# Words of keywords too common to show what a site is about ("pour over kettle" -> "pour", "kettle").
+_KEYWORD_STOPWORDS = frozenset({
+    "the", "and", "for", "with", "from", "your", "how", "what", "why", "near", "me", "vs", "best", "top", "buy",
+    "cheap", "online", "review", "reviews", "guide", "guides", "tips", "ideas", "new", "home", "free", "sale", "deal",
+    "deals", "price", "prices", "shop", "store", "set", "kit", "pro", "plus", "mini", "small", "big", "large",
+    "over", "under", "cold", "hot", "press", "scale", "machine", "maker", "makers", "french", "black", "white",
+})
+NAME_TERM_MIN = 5  # keyword words shorter than this are not looked for inside domain names ("pour", "burr")
 _OUTPUT = ("domain", "category", "category_reason")
 
 
 def keyword_terms(keywords: tuple[str, ...]) -> tuple[str, ...]:
-    """The words of the target keywords worth looking for: 3+ letters, not filler words."""
+    """The words of the target keywords worth looking for: 3+ letters, not common words."""
     terms: dict[str, None] = {}
     for keyword in keywords:
         for word in re.findall(r"[^\W_]+", str(keyword).lower()):
@@ -109,7 +124,7 @@ def _empty() -> pd.DataFrame:
 
 
 def _sample(backlinks: pd.DataFrame) -> pd.DataFrame:
-    wanted = [c for c in ("source_domain", "source_host", "source_url", "source_title") if c in backlinks]
+    wanted = [c for c in ("source_domain", "source_host", "source_url", "source_title", "sitewide") if c in backlinks]
     frame = backlinks[wanted]
     frame = frame[frame["source_domain"].fillna("").astype("str") != ""]
     if len(frame) > SAMPLE_PER_DOMAIN:
@@ -121,6 +136,8 @@ def _sample(backlinks: pd.DataFrame) -> pd.DataFrame:
         frame = frame.assign(source_host=hosts(frame["source_url"]))
     if "source_title" not in frame:
         frame = frame.assign(source_title="")
+    if "sitewide" in frame:
+        frame = frame.assign(sitewide=frame["sitewide"].fillna(False).astype(bool))
     return frame.assign(
         source_host=frame["source_host"].fillna("").astype("str"),
         source_url=frame["source_url"].fillna("").astype("str"),
@@ -251,21 +268,32 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
                 words = _evidence(candidates[column], hit, codes, pattern, fired, label)
                 decision.decide(rule.category, fired, f"Most linking page {where} contain '" + words + "'")
 
+    # 8b. partner: links mostly sitewide (footer, sidebar, blogroll) from a site that links a lot
+    if rows is not None and "sitewide" in rows:
+        candidates, codes = open_rows()
+        sitewide = candidates["sitewide"].to_numpy(dtype=bool)
+        enough = np.bincount(codes, minlength=size) >= SITEWIDE_MIN_LINKS
+        fired = _majority(sitewide, codes, size)
+        decision.decide("partner", fired[enough[fired]],
+                        "Most of its links are sitewide (footer, sidebar or blogroll), as partners' and sponsors' are")
+
     # 9. topic: the workspace's keywords
     terms = keyword_terms(tuple(keywords))
     if terms:
-        alternation = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-        in_name = labels.str.extract(f"({alternation})", expand=False).dropna()
-        decision.decide("industry_blog", in_name.index,
-                        ("Domain name contains your keyword '" + in_name + "'").to_numpy())
+        by_length = sorted(terms, key=len, reverse=True)
+        name_terms = [t for t in by_length if len(t) >= NAME_TERM_MIN]
+        if name_terms:
+            in_name = labels.str.extract(f"({'|'.join(re.escape(t) for t in name_terms)})", expand=False).dropna()
+            decision.decide("industry_blog", in_name.index,
+                            ("Domain name contains '" + in_name + "', from your keywords").to_numpy())
         if rows is not None:
             candidates, codes = open_rows()
-            pattern = rf"\b(?:{alternation})\b"
+            pattern = rf"\b(?:{'|'.join(re.escape(t) for t in by_length)})(?:s|es)?\b"
             hit = _matches(candidates["source_title"], pattern)
             fired = np.unique(codes[hit])
             if fired.size:
                 words = _evidence(candidates["source_title"], hit, codes, pattern, fired, "keyword")
-                decision.decide("industry_blog", fired, "A linking page title mentions your keyword '" + words + "'")
+                decision.decide("industry_blog", fired, "A linking page title mentions '" + words + "', from your keywords")
         fallback = "Unrelated: none of your keywords in the domain name or linking page titles, no other rule fired"
     else:
         blog = "Blog (no target keywords set to check its topic)"

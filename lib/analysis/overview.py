@@ -113,25 +113,35 @@ def site_authority(history: Mapping[str, int] | None, on_or_before: date | None 
     return SiteAuthority(points[-1][1], points[-1][0], previous)
 
 
-def demo_site_ascore(dates: list[date]) -> dict[str, int]:
-    """A plausible, slowly rising Authority Score history for the demo site at its snapshot dates."""
-    return {day.isoformat(): 34 + 2 * i for i, day in enumerate(sorted(dates))}
+def demo_site_ascore(dates: list[date], latest: int) -> dict[str, int]:
+    """A plausible Authority Score history for the demo site: rising by 2 a snapshot up to `latest`."""
+    ordered = sorted(dates)
+    return {day.isoformat(): max(0, latest - 2 * (len(ordered) - 1 - i)) for i, day in enumerate(ordered)}
 
 
 def _month(values: pd.Series) -> pd.Series:
     return values.dt.to_period("M").dt.to_timestamp()
 
 
-def growth_by_month(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
+def growth_by_month(backlinks: pd.DataFrame, data_date: date, vanished: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per month up to the data date: backlinks and referring domains gained and lost, and live at month end.
 
     Columns: month (first day), gained_backlinks, lost_backlinks, live_backlinks, gained_domains,
     lost_domains, live_domains. Backlinks without a first_seen date are counted as gained in the first month.
+    An export only lists links lost lately; `vanished` (lib.analysis.new_lost.vanished_backlinks: links of
+    earlier snapshots missing from later ones, with their `lost_date`) adds the older losses.
     """
     columns = ["month", "gained_backlinks", "lost_backlinks", "live_backlinks", "gained_domains", "lost_domains",
                "live_domains"]
     if backlinks.empty or "first_seen" not in backlinks:
         return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "month" else "int64") for c in columns})
+    if vanished is not None and len(vanished):
+        backlinks = pd.concat([
+            backlinks[[c for c in ("source_domain", "first_seen", "last_seen", "lost_link") if c in backlinks]],
+            pd.DataFrame({"source_domain": vanished["source_domain"].to_numpy(),
+                          "first_seen": vanished["first_seen"].to_numpy(),
+                          "last_seen": vanished["lost_date"].to_numpy(), "lost_link": True}),
+        ], ignore_index=True)
     lost = lost_mask(backlinks, data_date)
     last_month = pd.Timestamp(data_date).to_period("M").to_timestamp()
     first_seen = backlinks["first_seen"]

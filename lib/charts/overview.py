@@ -20,13 +20,27 @@ def plain_label(text: object, limit: int = 60) -> str:
     return html.escape(value, quote=False)
 
 
-def url_label(url: str, limit: int = 60) -> str:
-    """A page's path (or '/'), shorter than its full URL; the host is the same for all of the site's pages."""
+def url_label(url: str, limit: int = 60, with_host: bool = False) -> str:
+    """A page's path (or '/'): shorter than its full URL, as most of a site's pages share one host."""
     parts = urlsplit(str(url))
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    return plain_label(path, limit)
+    return plain_label(parts.netloc + path if with_host else path, limit)
+
+
+def url_labels(urls: pd.Series, limit: int = 60) -> list[str]:
+    """Distinct axis labels for URLs: the path, with the host where two paths collide (www. or not)."""
+    labels = [url_label(u, limit) for u in urls]
+    clashing = {label for label in labels if labels.count(label) > 1}
+    labels = [url_label(u, limit, with_host=True) if label in clashing else label for u, label in zip(urls, labels)]
+    # http and https of one page would still clash: a zero-width suffix keeps the bars apart.
+    seen: dict[str, int] = {}
+    unique = []
+    for label in labels:
+        seen[label] = seen.get(label, -1) + 1
+        unique.append(label + "\u200b" * seen[label])
+    return unique
 
 
 def growth(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
@@ -119,7 +133,7 @@ def top_pages(frame: pd.DataFrame) -> go.Figure:
     title = "Most linked pages of your site"
     if frame.empty:
         return empty(title, "No live backlinks.")
-    shown = frame.assign(page=frame["target_url"].map(url_label), url=frame["target_url"].map(plain_label))
+    shown = frame.assign(page=url_labels(frame["target_url"]), url=frame["target_url"].map(plain_label))
     data = shown.iloc[::-1]
     fig = go.Figure(go.Bar(
         x=data["backlinks"], y=data["page"], orientation="h", marker_color=PALETTE[0],

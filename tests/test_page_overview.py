@@ -1,0 +1,97 @@
+"""AppTest of the Overview page on the demo workspace: figures match lib, the site Authority Score can be set."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lib import snapshots
+from lib.analysis import overview as ov
+from lib.demo import DEMO_SITE_ASCORE
+from lib.workspaces import create_workspace, get_setting, get_workspace
+
+PAGE = "pages/overview.py"
+
+
+@pytest.fixture
+def overview(app_test, demo_data_dir):
+    at = app_test(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_metrics_match_the_analysis(overview, demo_data_dir):
+    workspace = get_workspace("demo", demo_data_dir)
+    history = snapshots.list_snapshots("demo", "backlinks", workspace.own_domain, demo_data_dir)
+    assert len(history) >= 2, "the demo has several monthly snapshots"
+    latest, previous = history[-1], history[-2]
+    now = ov.summarize(snapshots.load_frame(latest, demo_data_dir), latest.data_date)
+    before = ov.summarize(snapshots.load_frame(previous, demo_data_dir), previous.data_date)
+
+    metrics = {m.label: m for m in overview.metric}
+    assert list(metrics) == ["Backlinks", "Ref. domains", "Authority Score", "Follow", "New · 30 days",
+                             "Lost · 30 days"]
+    assert metrics["Backlinks"].value == f"{now.backlinks:,}"
+    assert metrics["Ref. domains"].value == f"{now.referring_domains:,}"
+    assert metrics["Follow"].value == f"{now.follow_share:.0%}"
+    assert metrics["New · 30 days"].value == f"{now.new_recent:,}"
+    assert metrics["Lost · 30 days"].value == f"{now.lost_recent:,}"
+    change = now.backlinks - before.backlinks
+    assert metrics["Backlinks"].delta == ("±0" if change == 0 else f"{change:+,}")
+    # the demo gets a plausible Authority Score history at its snapshot dates
+    expected = ov.demo_site_ascore([s.data_date for s in history], DEMO_SITE_ASCORE)
+    assert get_setting("demo", "site_ascore", root=demo_data_dir) == expected
+    assert metrics["Authority Score"].value == str(expected[latest.data_date.isoformat()])
+    assert metrics["Authority Score"].delta == "+2"
+
+
+def test_concentration_sentence_and_sections(overview, demo_data_dir):
+    workspace = get_workspace("demo", demo_data_dir)
+    latest = snapshots.latest_snapshot("demo", "backlinks", workspace.own_domain, demo_data_dir)
+    curve = ov.concentration_curve(snapshots.load_frame(latest, demo_data_dir), latest.data_date)
+    sentence = ov.concentration(curve).sentence()
+    assert any(sentence in m.value for m in overview.markdown)
+    assert "backlinks come from just 10 websites" in sentence
+    subheaders = [s.value for s in overview.subheader]
+    assert subheaders == ["Where your links come from", "Growth", "Link profile", "Data loaded"]
+    assert overview.dataframe[-1].value["Kind"].tolist()  # the "Data loaded" table lists the demo's exports
+
+
+def test_setting_the_site_authority_score(overview, demo_data_dir):
+    overview.number_input(key="site_ascore_value").set_value(57)
+    overview.date_input(key="site_ascore_date").set_value(date(2030, 1, 1))
+    overview.button[[b.label for b in overview.button].index("Save")].click()
+    overview.run()
+    assert not overview.exception
+    metrics = {m.label: m for m in overview.metric}
+    assert metrics["Authority Score"].value == "57"
+    assert get_setting("demo", "site_ascore", root=demo_data_dir)["2030-01-01"] == 57
+
+
+def test_a_workspace_without_data_says_what_to_upload(app_test, demo_data_dir):
+    create_workspace("Empty", "empty-site.com", workspace_id="empty", root=demo_data_dir)
+    at = app_test(PAGE)
+    at.session_state["workspace_id"] = "empty"
+    at.run()
+    assert not at.exception
+    assert any("Backlinks" in i.value and "Backlink Analytics" in i.value for i in at.info)
+    assert not at.metric
+    assert [s.value for s in at.subheader] == ["Data loaded"]
+
+
+def test_a_site_without_authority_score_shows_a_dash(app_test, demo_data_dir):
+    workspace = create_workspace("Plain", "plain-site.com", workspace_id="plain", root=demo_data_dir)
+    demo = get_workspace("demo", demo_data_dir)
+    demo_backlinks = snapshots.latest_snapshot("demo", "backlinks", demo.own_domain, demo_data_dir)
+    frame = snapshots.load_frame(demo_backlinks, demo_data_dir)
+    snapshots.save_snapshot(workspace.id, "backlinks", frame, target_domain="plain-site.com", source="upload",
+                            source_name="x.csv", data_date=demo_backlinks.data_date, root=demo_data_dir)
+    at = app_test(PAGE)
+    at.session_state["workspace_id"] = "plain"
+    at.run()
+    assert not at.exception
+    metric = {m.label: m for m in at.metric}["Authority Score"]
+    assert metric.value == "—"
+    assert "Unknown" in metric.help

@@ -1,0 +1,114 @@
+"""AppTest of the Referring domains page on the demo workspace: table, filters, marks, overrides, drill-down."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib import marks, snapshots
+from lib.analysis import referring_domains as rd
+from lib.analysis.categories import CATEGORY_LABELS, categorize_domains
+from lib.workspaces import create_workspace, get_workspace
+
+PAGE = "pages/referring_domains.py"
+
+
+def expected_table(root):
+    workspace = get_workspace("demo", root)
+    backlinks = snapshots.latest_snapshot("demo", "backlinks", workspace.own_domain, root)
+    refdomains = snapshots.latest_snapshot("demo", "referring_domains", workspace.own_domain, root)
+    frames = [snapshots.load_frame(s, root) if s else None for s in (backlinks, refdomains)]
+    data_date = max(s.data_date for s in (backlinks, refdomains) if s)
+    categories = categorize_domains(*frames, workspace.target_keywords, marks.category_overrides("demo", root))
+    return rd.domain_table(*frames, data_date, categories, marks.marks_for("demo", root))
+
+
+@pytest.fixture
+def page(app_test, demo_data_dir):
+    at = app_test(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_table_shows_the_live_domains(page, demo_data_dir):
+    expected = rd.filter_domains(expected_table(demo_data_dir), rd.DomainFilter(include_lost=False))
+    shown = page.dataframe[0].value
+    assert len(shown) == min(len(expected), 5_000)
+    assert set(shown["domain"]) == set(expected["domain"].head(5_000))
+    assert set(shown["category"]) <= set(CATEGORY_LABELS.values())
+    assert shown["category_reason"].str.len().gt(0).all()
+    assert any(f"{len(expected):,} referring domains" in c.value for c in page.caption)
+
+
+def test_category_and_text_filters(page, demo_data_dir):
+    page.multiselect(key="rd_categories").set_value(["suspicious"])
+    page.run()
+    assert not page.exception
+    shown = page.dataframe[0].value
+    expected = rd.filter_domains(expected_table(demo_data_dir),
+                                 rd.DomainFilter(categories=("suspicious",), include_lost=False))
+    assert len(shown) == len(expected) > 0
+    assert set(shown["category"]) == {"Unrelated / suspicious"}
+    first = str(shown["domain"].iloc[0])
+    page.text_input(key="rd_search").set_value(first)
+    page.run()
+    assert first in set(page.dataframe[0].value["domain"])
+
+
+def test_marking_a_selected_domain_and_overriding_its_category(page, demo_data_dir):
+    first = str(page.dataframe[0].value["domain"].iloc[0])
+    page.session_state[page.dataframe[0].key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    page.run()
+    assert not page.exception
+    assert [s.value for s in page.subheader] == ["1 selected"]
+    # the selected domain's backlinks are listed under the table
+    links = page.dataframe[1].value
+    assert len(links) > 0 and links["source_url"].str.contains(first.split(".")[0], regex=False).all()
+
+    page.radio(key="rd_mark_choice").set_value("review")
+    page.text_input(key="rd_mark_note").set_value("=HYPERLINK(\"x\") footer link")
+    page.button[[b.label for b in page.button].index("Save mark")].click()
+    page.run()
+    assert not page.exception
+    stored = marks.marks_for("demo", demo_data_dir)
+    assert stored[["domain", "mark", "note"]].values.tolist() == [[first, "review", "=HYPERLINK(\"x\") footer link"]]
+    table = page.dataframe[0].value.set_index("domain")
+    assert table.loc[first, "mark"] == "Review"
+
+    page.selectbox(key="rd_category_choice").set_value("partner")
+    page.button[[b.label for b in page.button].index("Save category")].click()
+    page.run()
+    assert not page.exception
+    assert marks.category_overrides("demo", demo_data_dir) == {first: "partner"}
+    row = page.dataframe[0].value.set_index("domain").loc[first]
+    assert (row["category"], row["category_reason"]) == ("Partner", "Set by you")
+
+
+def test_a_filter_change_clears_the_selection(page):
+    page.session_state[page.dataframe[0].key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    page.run()
+    assert [s.value for s in page.subheader] == ["1 selected"]
+    # Position 0 is another domain after filtering: the old selection must not carry over to it.
+    page.text_input(key="rd_search").set_value("zz-no-such-domain-zz")
+    page.run()
+    assert not page.exception
+    assert not page.subheader
+    assert page.dataframe[0].value.empty
+
+
+def test_mark_filter_finds_marked_domains(page, demo_data_dir):
+    domains = page.dataframe[0].value["domain"].head(3).tolist()
+    marks.set_marks("demo", domains[:2], "good", "", demo_data_dir)
+    page.multiselect(key="rd_marks").set_value(["good"])
+    page.run()
+    assert sorted(page.dataframe[0].value["domain"]) == sorted(domains[:2])
+
+
+def test_empty_workspace_asks_for_an_export(app_test, demo_data_dir):
+    create_workspace("Empty", "empty-site.com", workspace_id="empty", root=demo_data_dir)
+    at = app_test(PAGE)
+    at.session_state["workspace_id"] = "empty"
+    at.run()
+    assert not at.exception
+    assert any("Referring Domains" in i.value for i in at.info)
+    assert not at.dataframe
