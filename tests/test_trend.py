@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from lib.analysis import trend
 
@@ -57,15 +58,16 @@ def test_trend_frame_orders_by_data_date():
 
 
 def test_site_ascore_setting_is_read_leniently():
-    series = trend.site_ascore_series({"2024-04-02": 31, "2024-03-01": "29", "garbage": 5, "2024-05-01": None, "2024-06-01": 140})
+    series = trend.site_ascore_series({"2024-04-02": 31, "2024-03-01": "29", "garbage": 5, "2024-05-01": None,
+                                       "2024-06-01": 140})
     assert series.to_dict("records") == [{"date": pd.Timestamp("2024-03-01"), "authority_score": 29},
                                          {"date": pd.Timestamp("2024-04-02"), "authority_score": 31}]
     assert trend.site_ascore_series(None).empty
 
 
 def test_site_ascore_joins_the_nearest_recording_within_tolerance():
-    points = [trend.summarize_snapshot(MARCH, 1, date(2024, 1, 31)), trend.summarize_snapshot(MARCH, 2,
-                                                                                              date(2024, 3, 31)),
+    points = [trend.summarize_snapshot(MARCH, 1, date(2024, 1, 31)),
+              trend.summarize_snapshot(MARCH, 2, date(2024, 3, 31)),
               trend.summarize_snapshot(APRIL, 3, date(2024, 4, 30))]
     site = trend.site_ascore_series({"2024-04-02": 31, "2024-03-01": 29})
     joined = trend.with_site_ascore(trend.trend_frame(points), site)
@@ -74,3 +76,31 @@ def test_site_ascore_joins_the_nearest_recording_within_tolerance():
     assert joined["site_ascore"].isna().tolist() == [True, False, True]
     empty = trend.with_site_ascore(trend.trend_frame(points), trend.site_ascore_series({}))
     assert empty["site_ascore"].isna().all()
+
+
+def test_trend_figure_has_a_panel_per_measure_and_says_what_is_missing():
+    from lib.charts import history as charts
+
+    points = [trend.summarize_snapshot(MARCH, 1, date(2024, 3, 31), SCORES),
+              trend.summarize_snapshot(APRIL, 2, date(2024, 4, 30), SCORES)]
+    frame = trend.trend_frame(points)
+    figure = charts.trend_grid(frame, trend.site_ascore_series({"2024-04-02": 31}))
+    assert [list(t.y) for t in figure.data[:3]] == [[2, 4], [3, 5], [31.0]]
+    assert list(figure.data[3].y) == pytest.approx([100 / 3, 60.0])
+    bare = charts.trend_grid(trend.trend_frame([trend.summarize_snapshot(MARCH, 1, date(2024, 3, 31))]),
+                             trend.site_ascore_series(None))
+    notes = [a.text for a in bare.layout.annotations]
+    assert "No site Authority Score recorded yet" in notes and "Risk scores are not available" in notes
+    assert len(bare.data) == 2
+
+
+def test_ascore_movers_colour_rises_and_falls():
+    from lib.charts import history as charts
+
+    changes = pd.DataFrame({"domain": ["a.com", "b.org"], "old_ascore": [30, 50], "new_ascore": [35, 45],
+                            "change": [5, -5]}).astype({"old_ascore": "Int64", "new_ascore": "Int64",
+                                                        "change": "Int64"})
+    figure = charts.ascore_movers(changes)
+    assert list(figure.data[0].y) == ["b.org", "a.com"]  # the first row ends up at the top
+    assert list(figure.data[0].marker.color) == [charts.BAD, charts.GOOD]
+    assert charts.ascore_movers(changes.iloc[0:0]).layout.annotations[0].text.startswith("No linking domain")
