@@ -174,3 +174,27 @@ def test_concentration_steps():
     assert steps["backlinks"].tolist() == [50, 250, 500, 550]
     assert steps["share"].round(4).tolist() == [round(50 / 550, 4), round(250 / 550, 4), round(500 / 550, 4), 1.0]
     assert ov.concentration_steps(ov.concentration_curve(frame.iloc[0:0], DATA_DATE)).empty
+
+
+def test_chart_labels_are_escaped_and_distinct():
+    from lib.charts.overview import plain_label, url_labels
+
+    assert plain_label("<img src=x onerror=alert(1)>  click   here") == "&lt;img src=x onerror=alert(1)&gt; click here"
+    assert plain_label("x" * 80, limit=10) == "x" * 9 + "…"
+    labels = url_labels(pd.Series(["https://s.com/", "https://www.s.com/", "http://s.com/", "https://s.com/a?b=1"]))
+    assert labels == ["s.com/", "www.s.com/", "s.com/\u200b", "/a?b=1"]
+
+
+def test_overview_figures_have_titles_and_data():
+    from lib.charts import overview as charts
+
+    frame = fixture()
+    growth = charts.growth(ov.growth_by_month(frame, DATA_DATE), "domains", "Domains per month")
+    assert growth.layout.title.text == "Domains per month"
+    assert [t.name for t in growth.data] == ["Gained", "Lost", "Live referring domains"]
+    assert list(growth.data[1].y) == [0, -1, -1]  # losses point down
+    assert list(growth.data[2].y) == [2, 2, 2]
+    steps = ov.concentration_steps(ov.concentration_curve(frame, DATA_DATE))
+    concentration = charts.concentration(steps, 5)
+    assert list(concentration.data[0].x) == ["Top 1", "All 2"]
+    assert charts.top_countries(ov.top_countries(None)).layout.annotations[0].text.startswith("Countries come from")

@@ -89,3 +89,23 @@ def test_empty_workspace_asks_for_an_export(app_test, demo_data_dir):
     at.run()
     assert not at.exception
     assert any("Backlinks" in i.value and "Anchors" in i.value for i in at.info)
+
+
+def test_anchors_export_alone_gives_the_distribution(app_test, demo_data_dir):
+    demo = get_workspace("demo", demo_data_dir)
+    workspace = create_workspace("Anchors only", "anchors-only.com", brand_terms=demo.brand_terms,
+                                 target_keywords=demo.target_keywords, workspace_id="anchorsonly", root=demo_data_dir)
+    source = snapshots.latest_snapshot("demo", "anchors", demo.own_domain, demo_data_dir)
+    frame = snapshots.load_frame(source, demo_data_dir)
+    snapshots.save_snapshot(workspace.id, "anchors", frame, target_domain=workspace.own_domain, source="upload",
+                            source_name="x.csv", data_date=source.data_date, root=demo_data_dir)
+    at = app_test(PAGE)
+    at.session_state["workspace_id"] = "anchorsonly"
+    at.run()
+    assert not at.exception
+    context = AnchorContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords)
+    profile = ap.profile_from_export(frame, context)
+    assert ap.over_optimisation(profile).sentence() in _verdict_texts(at)
+    assert len(at.dataframe[0].value) == len(profile.anchors)
+    assert any("From your Anchors export" in c.value for c in at.caption)
+    assert len(at.dataframe) == 1  # no per-site drill-down without backlinks

@@ -95,3 +95,24 @@ def test_a_site_without_authority_score_shows_a_dash(app_test, demo_data_dir):
     metric = {m.label: m for m in at.metric}["Authority Score"]
     assert metric.value == "—"
     assert "Unknown" in metric.help
+
+
+def _workspace_with(root, kind: str, workspace_id: str):
+    """A workspace holding only the demo's latest export of one kind."""
+    demo = get_workspace("demo", root)
+    workspace = create_workspace(workspace_id, f"{workspace_id}.com", workspace_id=workspace_id, root=root)
+    source = snapshots.latest_snapshot("demo", kind, demo.own_domain, root)
+    snapshots.save_snapshot(workspace.id, kind, snapshots.load_frame(source, root), target_domain=workspace.own_domain,
+                            source="upload", source_name="x.csv", data_date=source.data_date, root=root)
+    return workspace
+
+
+def test_referring_domains_export_alone_shows_its_charts(app_test, demo_data_dir):
+    _workspace_with(demo_data_dir, "referring_domains", "onlyrd")
+    at = app_test(PAGE)
+    at.session_state["workspace_id"] = "onlyrd"
+    at.run()
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["Authority Score"]
+    assert any("Growth, link types and concentration need the backlinks" in i.value for i in at.info)
+    assert [s.value for s in at.subheader] == ["Link profile", "Data loaded"]

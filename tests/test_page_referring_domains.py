@@ -112,3 +112,21 @@ def test_empty_workspace_asks_for_an_export(app_test, demo_data_dir):
     assert not at.exception
     assert any("Referring Domains" in i.value for i in at.info)
     assert not at.dataframe
+
+
+def test_backlinks_export_alone_still_lists_domains(app_test, demo_data_dir):
+    demo = get_workspace("demo", demo_data_dir)
+    workspace = create_workspace("Links only", "links-only.com", workspace_id="linksonly", root=demo_data_dir)
+    source = snapshots.latest_snapshot("demo", "backlinks", demo.own_domain, demo_data_dir)
+    frame = snapshots.load_frame(source, demo_data_dir)
+    snapshots.save_snapshot(workspace.id, "backlinks", frame, target_domain=workspace.own_domain, source="upload",
+                            source_name="x.csv", data_date=source.data_date, root=demo_data_dir)
+    at = app_test(PAGE)
+    at.session_state["workspace_id"] = "linksonly"
+    at.run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    expected = rd.filter_domains(rd.domain_table(frame, None, source.data_date), rd.DomainFilter(include_lost=False))
+    assert len(shown) == len(expected) > 0
+    assert shown["domain_ascore"].isna().all()  # only a Referring Domains export knows a domain's score
+    assert shown["best_page_ascore"].notna().any()

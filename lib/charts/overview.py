@@ -100,14 +100,22 @@ def link_types(frame: pd.DataFrame) -> go.Figure:
     title = "Link types"
     if frame["backlinks"].sum() == 0:
         return empty(title, "No live backlinks.")
-    return donut(frame["label"], frame["backlinks"], title, colors=[PALETTE[0], PALETTE[1], PALETTE[4], PALETTE[5]])
+    return _readable(donut(frame["label"], frame["backlinks"], title,
+                           colors=[PALETTE[0], PALETTE[1], PALETTE[4], PALETTE[5]]))
 
 
 def rel_attributes(frame: pd.DataFrame) -> go.Figure:
     title = "Follow, nofollow, sponsored, UGC"
     if frame["backlinks"].sum() == 0:
         return empty(title, "No live backlinks.")
-    return donut(frame["label"], frame["backlinks"], title, colors=[GOOD, NEUTRAL, PALETTE[1], PALETTE[4]])
+    return _readable(donut(frame["label"], frame["backlinks"], title, colors=[GOOD, NEUTRAL, PALETTE[1], PALETTE[4]]))
+
+
+def _readable(fig: go.Figure) -> go.Figure:
+    # Slivers of a donut cannot hold their percentage legibly: hide those labels (the hover still has them).
+    fig.update_traces(textposition="inside")
+    fig.update_layout(uniformtext_minsize=11, uniformtext_mode="hide")
+    return fig
 
 
 def top_tlds(frame: pd.DataFrame) -> go.Figure:

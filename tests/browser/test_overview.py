@@ -1,0 +1,45 @@
+"""The Overview page in a real browser on the demo workspace."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_no_exception, open_page, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_overview_shows_metrics_concentration_and_charts(demo_server, page):
+    page.set_viewport_size({"width": 1440, "height": 3400})  # the whole page in one screenshot
+    open_page(page, demo_server, "", "ws=demo")
+    assert_no_exception(page)
+    text = page.locator("[data-testid='stApp']").inner_text()
+    for wanted in ("Backlinks", "Ref. domains", "Authority Score", "Follow", "New · 30 days", "Lost · 30 days",
+                   "Where your links come from", "backlinks come from just 10 websites", "Growth",
+                   "Link profile", "Data loaded"):
+        assert wanted in text, wanted
+    assert page.locator("[data-testid='stMetric']").count() == 6
+    charts = page.locator(".js-plotly-plot")
+    assert charts.count() >= 8
+    titles = " ".join(charts.nth(i).inner_text() for i in range(charts.count()))
+    for title in ("How much of your link profile the biggest websites hold", "Referring domains gained and lost",
+                  "Authority Score of referring domains", "Link types", "Top TLDs", "Most linked pages"):
+        assert title in titles, title
+    screenshot(page, "overview")
+
+    page.get_by_role("tab", name="Backlinks").click()
+    wait_idle(page)
+    assert "Backlinks gained and lost per month" in page.locator("[data-testid='stApp']").inner_text()
+
+
+def test_setting_the_site_authority_score(demo_server, page):
+    open_page(page, demo_server, "", "ws=demo")
+    page.get_by_text("Set your site's Authority Score").click()
+    field = page.get_by_label("Authority Score", exact=True)
+    field.fill("63")
+    field.press("Tab")
+    page.get_by_role("button", name="Save").click()
+    wait_idle(page)
+    metric = page.locator("[data-testid='stMetric']").nth(2)
+    assert "63" in metric.inner_text()
+    assert_no_exception(page)
