@@ -119,10 +119,6 @@ def demo_site_ascore(dates: list[date], latest: int) -> dict[str, int]:
     return {day.isoformat(): max(0, latest - 2 * (len(ordered) - 1 - i)) for i, day in enumerate(ordered)}
 
 
-def _month(values: pd.Series) -> pd.Series:
-    return values.dt.to_period("M").dt.to_timestamp()
-
-
 def growth_by_month(backlinks: pd.DataFrame, data_date: date, vanished: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per month up to the data date: backlinks and referring domains gained and lost, and live at month end.
 
@@ -135,46 +131,61 @@ def growth_by_month(backlinks: pd.DataFrame, data_date: date, vanished: pd.DataF
                "live_domains"]
     if backlinks.empty or "first_seen" not in backlinks:
         return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "month" else "int64") for c in columns})
-    if vanished is not None and len(vanished):
-        backlinks = pd.concat([
-            backlinks[[c for c in ("source_domain", "first_seen", "last_seen", "lost_link") if c in backlinks]],
-            pd.DataFrame({"source_domain": vanished["source_domain"].to_numpy(),
-                          "first_seen": vanished["first_seen"].to_numpy(),
-                          "last_seen": vanished["lost_date"].to_numpy(), "lost_link": True}),
-        ], ignore_index=True)
+    last_month = _month_number(pd.Series([pd.Timestamp(data_date)]))[0]
     lost = lost_mask(backlinks, data_date)
-    last_month = pd.Timestamp(data_date).to_period("M").to_timestamp()
-    first_seen = backlinks["first_seen"]
-    start = _month(first_seen).min()
-    if pd.isna(start) or start > last_month:
-        start = last_month
-    months = pd.date_range(start, last_month, freq="MS")
-    gained_month = _month(first_seen).fillna(start).clip(lower=start, upper=last_month)
-    lost_at = backlinks["last_seen"] if "last_seen" in backlinks else pd.Series(pd.NaT, index=backlinks.index)
-    lost_month = _month(lost_at[lost]).fillna(last_month).clip(lower=start, upper=last_month)
+    first = _month_number(backlinks["first_seen"])
+    last = _month_number(backlinks["last_seen"]) if "last_seen" in backlinks else np.full(len(backlinks), _NO_MONTH)
+    codes, names = pd.factorize(backlinks["source_domain"], sort=False, use_na_sentinel=False)
+    if vanished is not None and len(vanished):
+        known = pd.Index(names)
+        extra = vanished["source_domain"].to_numpy()
+        extra_codes = known.get_indexer(extra)
+        unseen = extra_codes < 0
+        new_codes, _ = pd.factorize(extra[unseen], sort=False, use_na_sentinel=False)
+        extra_codes[unseen] = len(known) + new_codes
+        codes = np.concatenate([codes, extra_codes])
+        first = np.concatenate([first, _month_number(vanished["first_seen"])])
+        last = np.concatenate([last, _month_number(vanished["lost_date"])])
+        lost = np.concatenate([lost, np.ones(len(vanished), dtype=bool)])
+    known_first = first[first != _NO_MONTH]
+    start = min(int(known_first.min()), last_month) if known_first.size else last_month
+    size = last_month - start + 1
 
-    domain = backlinks["source_domain"]
-    per_domain = pd.DataFrame({"domain": domain.to_numpy(), "gained": gained_month.to_numpy(),
-                               "lost_at": np.where(lost, 0, 1), "last": lost_at.to_numpy()})
-    grouped = per_domain.groupby("domain", sort=False)
-    domain_gained = grouped["gained"].min()
-    domain_live = grouped["lost_at"].max().astype(bool)
-    domain_lost_month = _month(grouped["last"].max()[~domain_live]).fillna(last_month)
-    domain_lost_month = domain_lost_month.clip(lower=start, upper=last_month)
+    def month_index(values: np.ndarray, missing: int) -> np.ndarray:
+        return np.clip(np.where(values == _NO_MONTH, missing, values), start, last_month) - start
 
-    def counts(values: pd.Series) -> pd.Series:
-        return values.value_counts().reindex(months, fill_value=0).astype("int64")
+    gained = month_index(first, start)
+    lost_month = month_index(last[lost], last_month)
+    domain_count = int(codes.max()) + 1 if codes.size else 0
+    domain_gained = pd.Series(gained).groupby(codes, sort=False).min().to_numpy()
+    domain_live = np.bincount(codes, weights=(~lost).astype(float), minlength=domain_count) > 0
+    # A domain is lost on the last sighting of any of its links (unknown dates count as the data month).
+    latest = pd.Series(np.where(last == _NO_MONTH, last_month, last)).groupby(codes, sort=True).max().to_numpy()
+    domain_lost_month = np.clip(latest[~domain_live], start, last_month) - start
 
     result = pd.DataFrame({
-        "month": months,
-        "gained_backlinks": counts(gained_month).to_numpy(),
-        "lost_backlinks": counts(lost_month).to_numpy(),
-        "gained_domains": counts(domain_gained).to_numpy(),
-        "lost_domains": counts(domain_lost_month).to_numpy(),
+        "month": pd.date_range(_month_start(start), _month_start(last_month), freq="MS"),
+        "gained_backlinks": np.bincount(gained, minlength=size),
+        "lost_backlinks": np.bincount(lost_month, minlength=size),
+        "gained_domains": np.bincount(domain_gained, minlength=size),
+        "lost_domains": np.bincount(domain_lost_month, minlength=size),
     })
     result["live_backlinks"] = (result["gained_backlinks"] - result["lost_backlinks"]).cumsum()
     result["live_domains"] = (result["gained_domains"] - result["lost_domains"]).cumsum()
-    return result[columns]
+    return result[columns].astype({c: "int64" for c in columns[1:]})
+
+
+_NO_MONTH = np.iinfo(np.int64).min
+
+
+def _month_number(values: pd.Series) -> np.ndarray:
+    """Months since 1970 (numpy datetime64[M]); _NO_MONTH where the date is missing."""
+    months = values.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    return np.where(np.isnat(months), _NO_MONTH, months.astype(np.int64))
+
+
+def _month_start(number: int) -> pd.Timestamp:
+    return pd.Timestamp(np.datetime64(int(number), "M"))
 
 
 def ascore_distribution(referring_domains: pd.DataFrame | None, backlinks: pd.DataFrame | None) -> pd.DataFrame:
