@@ -16,6 +16,8 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
 from datetime import date
 from pathlib import Path
 
@@ -171,32 +173,39 @@ _SCRAPER_A = ("site", "web", "domain", "seo", "rank", "traffic", "stat", "link",
 _SCRAPER_B = ("stats", "worth", "info", "checker", "analyzer", "value", "insight", "report", "score")
 
 
-def _candidates(archetype: int) -> list[tuple[str, str]]:
-    """Every (domain without TLD, display name) for one archetype, in a fixed order."""
-    def cap(*parts: str) -> str:
-        return " ".join(p.upper() if p in ("us", "uk") else p.capitalize() for p in parts if p)
-
+@lru_cache(maxsize=None)
+def _candidates(archetype: int) -> tuple[tuple[str, ...], ...]:
+    """Every name for one archetype as its word parts, in a fixed order; labels are built only for names used."""
     if archetype == BLOG:
-        out = [(a + b + c, cap(a, b, c)) for a in _BLOG_A for b in _BLOG_B for c in _BLOG_C]
-        out += [(b + c, cap(b, c)) for b in _BLOG_B for c in _BLOG_C]
-        return out
+        return (*product(_BLOG_A, _BLOG_B, _BLOG_C), *product(_BLOG_B, _BLOG_C))
     if archetype == SITE:
-        return [(p + a + c + b, cap(p, a, c, b)) for p in _SITE_PRE for a in _SITE_A for c in ("", "coffee")
-                for b in _SITE_B]
+        return tuple(product(_SITE_PRE, _SITE_A, ("", "coffee"), _SITE_B))
     if archetype == DIRECTORY:
-        return [(a + b + c, cap(a, b, c)) for a in _DIR_A for b in _DIR_B for c in _DIR_C]
+        return tuple(product(_DIR_A, _DIR_B, _DIR_C))
     if archetype == NEWS:
-        return [(p + a + b, cap(p or "the", a, b)) for p in ("", "the") for a in _NEWS_A for b in _NEWS_B]
+        return tuple(product(("", "the"), _NEWS_A, _NEWS_B))
     if archetype == RESOURCE:
-        return [(p + a + b, cap(p, a, b)) for p in _RES_PRE for a in _RES_A for b in _RES_B]
+        return tuple(product(_RES_PRE, _RES_A, _RES_B))
     if archetype == FORUM:
-        return [(p + a + b, cap(p, a, b)) for p in _FORUM_PRE for a in _FORUM_A for b in _FORUM_B]
+        return tuple(product(_FORUM_PRE, _FORUM_A, _FORUM_B))
     if archetype == PARTNER:
-        return [(a + b, cap(a, b)) for a in _PARTNER_A for b in _PARTNER_B]
+        return tuple(product(_PARTNER_A, _PARTNER_B))
     if archetype == NETWORK:
-        return [(p + k + s, (p + k + s).replace("-", " ").title()) for p in _NETWORK_PRE for k in _NETWORK_KEYWORDS
-                for s in _NETWORK_POST]
-    return [(f"{a}-{b}", cap(a, b)) for a in _SCRAPER_A for b in _SCRAPER_B]
+        return tuple(product(_NETWORK_PRE, _NETWORK_KEYWORDS, _NETWORK_POST))
+    return tuple(product(_SCRAPER_A, _SCRAPER_B))
+
+
+def _name(archetype: int, parts: tuple[str, ...]) -> str:
+    return "-".join(parts) if archetype == SCRAPER else "".join(parts)
+
+
+def _label(archetype: int, parts: tuple[str, ...]) -> str:
+    """How a site calls itself in page titles: 'Daily Bean Journal', 'The Denver Herald'."""
+    if archetype == NETWORK:
+        return "".join(parts).replace("-", " ").title()
+    if archetype == NEWS:
+        parts = (parts[0] or "the", *parts[1:])
+    return " ".join(p.upper() if p in ("us", "uk") else p.capitalize() for p in parts if p)
 
 
 def _pick(rng: np.random.Generator, weights: dict, size: int) -> np.ndarray:
@@ -218,12 +227,11 @@ def _new_domains(rng: np.random.Generator, archetypes: np.ndarray, taken: set[st
         tlds = _pick(rng, _TLDS[arch], len(cands))
         made = 0
         for j in order:  # one pass over a few thousand candidates; ~6,000 domains in all
-            base, label = cands[j]
-            domain = base + tlds[j]
+            domain = _name(arch, cands[j]) + tlds[j]
             if domain in taken:
                 continue
             taken.add(domain)
-            rows.append((domain, label, arch))
+            rows.append((domain, _label(arch, cands[j]), arch))
             made += 1
             if made == count:
                 break
