@@ -29,7 +29,8 @@ with st.expander("Your brand terms and target keywords", expanded=not workspace.
     with st.form("anchor_terms"):
         left, right = st.columns(2)
         brand = left.text_area("Brand terms (one per line)", "\n".join(workspace.brand_terms), height=130,
-                               help=f"Names people use for you. Your domain name ({workspace.own_domain.split('.')[0]}) "
+                               help="Names people use for you. Your domain name "
+                                    f"({workspace.own_domain.split('.')[0]}) "
                                     "always counts as brand.")
         keywords = right.text_area("Target keywords (one per line)", "\n".join(workspace.target_keywords),
                                    height=130, help="The searches you want to rank for. An anchor equal to one is "
@@ -118,7 +119,8 @@ if text:
     anchors = anchors[anchors["anchor"].str.contains(text, case=False, regex=False)]
 display = anchors.assign(category=anchors["label"]).drop(columns="label")
 selected = data_table(
-    display, key=selection_key("anchors_table", display, "anchor"), sort_by=["domains", "backlinks"], what="anchors", select=True,
+    display, key=selection_key("anchors_table", display, "anchor"), sort_by=["domains", "backlinks"],
+    what="anchors", select=True,
     height=420 if len(display) > 12 else "auto",
     overrides={"anchor": st.column_config.TextColumn("Anchor", width="large"),
                "category": st.column_config.TextColumn("Type"),

@@ -136,7 +136,8 @@ else:
             components.Metric("Follow", "—" if pd.isna(now.follow_share) else f"{now.follow_share:.0%}",
                               follow_delta, help="Share of live backlinks without nofollow, sponsored or UGC: "
                                                  "the ones that pass authority."),
-            counted("New · 30 days", "new_recent", f"Backlinks first seen {window[0]:%d %b} – {window[1]:%d %b %Y}."),
+            counted("New · 30 days", "new_recent",
+                    f"Backlinks first seen {window[0]:%d %b} – {window[1]:%d %b %Y}."),
             counted("Lost · 30 days", "lost_recent", f"Backlinks lost {window[0]:%d %b} – {window[1]:%d %b %Y} "
                                                      f"(flagged lost by Semrush, or unseen for over "
                                                      f"{ov.LOST_AFTER_DAYS} days).", "inverse"),

@@ -105,7 +105,8 @@ display = shown.assign(
     follow_share=(shown["follow_share"] * 100).round(),
 )
 selected = data_table(
-    display, key=selection_key("rd_table", display, "domain"), sort_by=["domain_ascore", "backlinks"], what="referring domains",
+    display, key=selection_key("rd_table", display, "domain"), sort_by=["domain_ascore", "backlinks"],
+    what="referring domains",
     columns=["domain", "domain_ascore", "backlinks", "follow_share", "category", "mark", "note", "first_seen",
              "last_seen", "country", "ip", "tld", "category_reason", "live_backlinks", "best_page_ascore", "lost"],
     overrides={

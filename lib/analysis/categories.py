@@ -293,7 +293,8 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
             fired = np.unique(codes[hit])
             if fired.size:
                 words = _evidence(candidates["source_title"], hit, codes, pattern, fired, "keyword")
-                decision.decide("industry_blog", fired, "A linking page title mentions '" + words + "', from your keywords")
+                decision.decide("industry_blog", fired,
+                                "A linking page title mentions '" + words + "', from your keywords")
         fallback = "Unrelated: none of your keywords in the domain name or linking page titles, no other rule fired"
     else:
         blog = "Blog (no target keywords set to check its topic)"
