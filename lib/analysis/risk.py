@@ -1,0 +1,281 @@
+"""A transparent risk score for referring domains and backlinks.
+
+Google says it has no notion of "toxic" links and ignores most spam by itself; this score only
+ranks what is worth a human look. It is the sum of the weights of the markers that fire, capped
+at 100, so every point has a named reason and adding a marker never lowers the score. A high
+Authority Score never adds risk, and a free-hosting subdomain (blogspot, wordpress.com) is not a
+marker by itself.
+
+| marker | weight | fires when |
+| --- | --- | --- |
+| low_authority | 20 | the domain's Authority Score is 5 or below |
+| link_network | 25 | 5+ linking domains sit on the same /24 IP range |
+| keyword_domain | 20 | the domain name is stuffed with keywords or sales words |
+| spam_tld | 15 | the TLD is one spammers favour (.xyz, .top, .click, ...) |
+| many_outbound | 15 | the linking page has 100+ outbound links |
+| exact_anchor | 15 | the anchor is exactly one of your target keywords |
+| link_burst | 10 | the domain arrived in a week with a burst of unrelated new domains |
+| money_page_only | 10 | 3+ links, all to one inner page (not the home page) |
+| sitewide | 5 | a sitewide (footer, sidebar) link |
+| empty_title | 5 | the linking page has no title |
+| country_mismatch | 5 | the domain's country is outside the countries you work in |
+
+A domain carries a link-level marker when at least half of its backlinks do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lib.analysis.anchors import AnchorContext, classify_anchors
+
+RISKY_SCORE = 50  # a domain or link at or above this is "risky"
+LOW_AUTHORITY = 5
+NETWORK_SIZE = 5
+MANY_OUTBOUND = 100
+SPAM_TLDS = frozenset({
+    "xyz", "top", "click", "buzz", "online", "site", "icu", "work", "loan", "win", "bid", "gq", "ml", "cf", "tk",
+    "ga", "review", "country", "stream", "download", "racing", "party", "science", "date", "faith", "cricket",
+    "accountant", "cam", "rest", "monster", "cyou", "sbs", "cfd", "quest", "shop.xyz",
+})
+SALES_WORDS = frozenset({"best", "cheap", "buy", "deal", "deals", "discount", "sale", "top", "review", "reviews",
+                         "offer", "offers", "price", "bargain", "bargains", "outlet", "coupon", "now", "online"})
+
+
+@dataclass(frozen=True)
+class Marker:
+    name: str
+    weight: int
+    explanation: str
+    level: str  # "domain": a fact about the linking site; "link": a fact about one backlink
+
+
+MARKERS: dict[str, Marker] = {m.name: m for m in (
+    Marker("low_authority", 20, "Authority Score 5 or below: almost no real site links to it.", "domain"),
+    Marker("link_network", 25, "Shares a /24 IP range with 4+ other sites linking to you: a likely link network.",
+           "domain"),
+    Marker("keyword_domain", 20, "Domain name stuffed with keywords or sales words (e.g. best-cheap-x-deals).",
+           "domain"),
+    Marker("spam_tld", 15, "Top-level domain favoured by spammers (.xyz, .top, .click, ...).", "domain"),
+    Marker("many_outbound", 15, "The linking page has 100+ outbound links: a link farm or directory page.", "link"),
+    Marker("exact_anchor", 15, "Anchor is exactly one of your target keywords: looks placed, not earned.", "link"),
+    Marker("link_burst", 10, "Arrived in a week when many unrelated new domains linked at once.", "domain"),
+    Marker("money_page_only", 10, "3+ links, all to one inner (money) page and never to the home page.", "domain"),
+    Marker("sitewide", 5, "Sitewide link (footer or sidebar on every page).", "link"),
+    Marker("empty_title", 5, "The linking page has no title.", "link"),
+    Marker("country_mismatch", 5, "The site is hosted in a country outside the ones you work in.", "domain"),
+)}
+_ORDER = list(MARKERS)
+_BIT = {name: 1 << i for i, name in enumerate(_ORDER)}
+OUTPUT_COLUMNS = ["domain", "risk_score", "markers", "reasons", "backlinks"]
+
+
+@dataclass(frozen=True)
+class RiskContext:
+    own_domain: str
+    brand_terms: tuple[str, ...] = ()
+    target_keywords: tuple[str, ...] = ()
+    home_countries: tuple[str, ...] = ()  # empty = no country-mismatch marker
+
+
+def weights_table(weights: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """The markers with their weights and explanations, for showing in the UI."""
+    chosen = _weights(weights)
+    return pd.DataFrame([{"marker": m.name, "weight": chosen[m.name], "applies to": m.level,
+                          "why it matters": m.explanation} for m in MARKERS.values()])
+
+
+def _weights(weights: Mapping[str, int] | None) -> dict[str, int]:
+    chosen = {name: marker.weight for name, marker in MARKERS.items()}
+    for name, value in (weights or {}).items():
+        if name not in chosen:
+            raise KeyError(f"unknown risk marker {name!r}")
+        chosen[name] = max(0, int(value))
+    return chosen
+
+
+def _keyword_words(context: RiskContext) -> set[str]:
+    return {w for k in context.target_keywords for w in re.findall(r"[a-z0-9]+", k.lower()) if len(w) > 2}
+
+
+def keyword_stuffed(domain: str, keyword_words: set[str]) -> bool:
+    """best-cheap-coffee-grinder-deals.xyz: several keyword or sales words in the name."""
+    label = domain.lower().split(".")[0]
+    parts = [p for p in re.split(r"[-_0-9]+", label) if p]
+    hits = sum(p in SALES_WORDS or p in keyword_words for p in parts)
+    return (label.count("-") >= 2 and hits >= 2) or hits >= 3
+
+
+def _mask_strings(masks: pd.Series, weights: dict[str, int]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Scores, marker names and explanations from bitmasks, computed once per distinct combination."""
+    codes, uniques = pd.factorize(masks.astype("int64"), sort=False)
+    scores, names, reasons = [], [], []
+    for mask in uniques:
+        fired = [n for n in _ORDER if mask & _BIT[n] and weights[n] > 0]
+        scores.append(min(100, sum(weights[n] for n in fired)))
+        names.append("; ".join(fired))
+        reasons.append(" ".join(MARKERS[n].explanation for n in fired))
+    take = lambda values, dtype: pd.Series(pd.array(values, dtype=dtype).take(codes) if len(codes) else  # noqa: E731
+                                           pd.array([], dtype=dtype), index=masks.index)
+    return take(scores, "Int64"), take(names, "str"), take(reasons, "str")
+
+
+def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per linking domain: ascore, tld, ip, country, first_seen, from whatever data there is."""
+    parts = []
+    if referring_domains is not None and len(referring_domains):
+        refs = referring_domains
+        parts.append(pd.DataFrame({
+            "domain": refs["root_domain"] if "root_domain" in refs else refs["domain"],
+            "ascore": refs["domain_ascore"].astype("Float64"),
+            "ip": refs["ip"] if "ip" in refs else "", "country": refs["country"] if "country" in refs else "",
+            "first_seen": refs["first_seen"] if "first_seen" in refs else pd.NaT,
+        }).groupby("domain", sort=False).agg(ascore=("ascore", "max"), ip=("ip", "first"),
+                                             country=("country", "first"), first_seen=("first_seen", "min")))
+    if backlinks is not None and len(backlinks):
+        from_links = backlinks.groupby("source_domain", sort=False).agg(
+            ascore=("page_ascore", "max"), first_seen=("first_seen", "min"))
+        from_links["ascore"] = from_links["ascore"].astype("Float64")
+        from_links.index.name = "domain"
+        if parts:
+            merged = parts[0].combine_first(from_links[["first_seen"]])
+            missing = from_links.index.difference(merged.index)
+            merged = pd.concat([merged, from_links.loc[missing].assign(ip="", country="")])
+            parts = [merged]
+        else:
+            parts.append(from_links.assign(ip="", country=""))
+    if not parts:
+        return pd.DataFrame(columns=["ascore", "ip", "country", "first_seen"], index=pd.Index([], name="domain"))
+    facts = parts[0]
+    facts.index = facts.index.astype("str")
+    facts = facts[facts.index != ""]
+    facts["ip"] = facts["ip"].fillna("").astype("str")
+    facts["country"] = facts["country"].fillna("").astype("str")
+    return facts
+
+
+def _domain_masks(facts: pd.DataFrame, context: RiskContext) -> pd.Series:
+    mask = pd.Series(0, index=facts.index, dtype="int64")
+    ascore = facts["ascore"]
+    mask |= np.where(ascore.notna() & (ascore <= LOW_AUTHORITY), _BIT["low_authority"], 0)
+    names = pd.Series(facts.index, index=facts.index)
+    tld = names.str.split(".").str[-1].str.lower()
+    mask |= np.where(tld.isin(SPAM_TLDS), _BIT["spam_tld"], 0)
+    keyword_words = _keyword_words(context)
+    stuffed = pd.Index(names.unique()).map(lambda d: keyword_stuffed(d, keyword_words))
+    mask |= np.where(pd.Series(dict(zip(names.unique(), stuffed))).reindex(names).to_numpy(bool),
+                     _BIT["keyword_domain"], 0)
+    subnet = facts["ip"].str.extract(r"^(\d+\.\d+\.\d+)\.\d+$", expand=False)
+    sizes = subnet.map(subnet.value_counts())
+    mask |= np.where(subnet.notna() & (sizes >= NETWORK_SIZE), _BIT["link_network"], 0)
+    if context.home_countries:
+        home = {c.upper() for c in context.home_countries}
+        country = facts["country"].str.upper()
+        mask |= np.where((country != "") & ~country.isin(home), _BIT["country_mismatch"], 0)
+    mask |= np.where(_in_burst(facts["first_seen"], names, keyword_words), _BIT["link_burst"], 0)
+    return mask
+
+
+def _in_burst(first_seen: pd.Series, names: pd.Series, keyword_words: set[str]) -> np.ndarray:
+    """Domains first seen in a week with far more new domains than usual, whose names show no relevance."""
+    seen = pd.to_datetime(first_seen)
+    if seen.notna().sum() < 20:
+        return np.zeros(len(seen), dtype=bool)
+    week = seen.dt.to_period("W")
+    per_week = week.value_counts()
+    threshold = max(10, 4 * float(per_week.median()))
+    burst_weeks = set(per_week[per_week > threshold].index)
+    relevant = names.str.lower().map(lambda d: any(w in d for w in keyword_words)) if keyword_words else False
+    return (week.isin(burst_weeks) & ~relevant).to_numpy(bool)
+
+
+def _link_masks(backlinks: pd.DataFrame, context: RiskContext) -> pd.Series:
+    mask = pd.Series(0, index=backlinks.index, dtype="int64")
+    outbound = backlinks["external_links"].astype("Float64").fillna(0)
+    mask |= np.where(outbound >= MANY_OUTBOUND, _BIT["many_outbound"], 0)
+    mask |= np.where(backlinks["sitewide"].to_numpy(bool), _BIT["sitewide"], 0)
+    title = backlinks["source_title"].fillna("").astype("str").str.strip()
+    mask |= np.where(title == "", _BIT["empty_title"], 0)
+    anchors = classify_anchors(backlinks["anchor"], AnchorContext(context.own_domain, context.brand_terms,
+                                                                  context.target_keywords))
+    mask |= np.where(anchors == "exact_match", _BIT["exact_anchor"], 0)
+    return mask
+
+
+def _money_page_only(backlinks: pd.DataFrame) -> pd.Series:
+    path = backlinks["target_url"].astype("str").str.replace(r"^[a-zA-Z]+://[^/]+", "", regex=True)
+    home = path.isin(["", "/"])
+    per_domain = pd.DataFrame({"domain": backlinks["source_domain"], "target": path, "home": home}).groupby(
+        "domain", sort=False).agg(links=("target", "size"), targets=("target", "nunique"), home=("home", "any"))
+    return (per_domain["links"] >= 3) & (per_domain["targets"] == 1) & ~per_domain["home"]
+
+
+def backlink_risk(backlinks: pd.DataFrame, context: RiskContext, referring_domains: pd.DataFrame | None = None,
+                  weights: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """Risk of each backlink: its own markers plus its domain's; same index as `backlinks`."""
+    chosen = _weights(weights)
+    if backlinks.empty:
+        return pd.DataFrame({"risk_score": pd.array([], dtype="Int64"), "markers": pd.array([], dtype="str"),
+                             "reasons": pd.array([], dtype="str")}, index=backlinks.index)
+    facts = _domain_facts(backlinks, referring_domains)
+    domain_mask = _domain_masks(facts, context)
+    domain_mask |= np.where(_money_page_only(backlinks).reindex(domain_mask.index, fill_value=False),
+                            _BIT["money_page_only"], 0)
+    mask = _link_masks(backlinks, context) | backlinks["source_domain"].map(domain_mask).fillna(0).astype("int64")
+    scores, names, reasons = _mask_strings(mask, chosen)
+    return pd.DataFrame({"risk_score": scores, "markers": names, "reasons": reasons}, index=backlinks.index)
+
+
+def domain_risk(backlinks: pd.DataFrame, referring_domains: pd.DataFrame | None, context: RiskContext,
+                weights: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """One row per referring domain, riskiest first: domain, risk_score, markers, reasons, backlinks."""
+    chosen = _weights(weights)
+    has_links = backlinks is not None and len(backlinks) > 0
+    facts = _domain_facts(backlinks if has_links else None, referring_domains)
+    if facts.empty:
+        return _empty()
+    mask = _domain_masks(facts, context)
+    counts = pd.Series(0, index=facts.index, dtype="int64")
+    if has_links:
+        link_mask = _link_masks(backlinks, context)
+        grouped = pd.DataFrame({"domain": backlinks["source_domain"].astype("str")})
+        for name in ("many_outbound", "sitewide", "empty_title", "exact_anchor"):
+            grouped[name] = (link_mask & _BIT[name]) > 0
+        share = grouped.groupby("domain", sort=False).mean()
+        for name in share.columns:
+            mask |= np.where(share[name].reindex(mask.index, fill_value=0) >= 0.5, _BIT[name], 0)
+        mask |= np.where(_money_page_only(backlinks).reindex(mask.index, fill_value=False),
+                         _BIT["money_page_only"], 0)
+        counts = backlinks.groupby("source_domain", sort=False).size().reindex(mask.index, fill_value=0)
+    elif referring_domains is not None and "backlinks" in referring_domains:
+        key = referring_domains["root_domain"] if "root_domain" in referring_domains else referring_domains["domain"]
+        counts = referring_domains.groupby(key.astype("str"), sort=False)["backlinks"].sum().reindex(
+            mask.index, fill_value=0)
+    return _result(mask, counts, chosen)
+
+
+def referring_domain_risk(referring_domains: pd.DataFrame, context: RiskContext,
+                          weights: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """Risk from domain-level facts only, for domains whose backlinks we do not have (gap prospects)."""
+    return domain_risk(pd.DataFrame(), referring_domains, context, weights)
+
+
+def _result(mask: pd.Series, counts: pd.Series, weights: dict[str, int]) -> pd.DataFrame:
+    scores, names, reasons = _mask_strings(mask, weights)
+    out = pd.DataFrame({"domain": pd.array(mask.index.astype("str"), dtype="str"), "risk_score": scores.to_numpy(),
+                        "markers": names.to_numpy(), "reasons": reasons.to_numpy(),
+                        "backlinks": pd.array(counts.to_numpy(), dtype="Int64")})
+    out["risk_score"] = out["risk_score"].astype("Int64")
+    return out.sort_values(["risk_score", "backlinks", "domain"], ascending=[False, False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({"domain": pd.array([], dtype="str"), "risk_score": pd.array([], dtype="Int64"),
+                         "markers": pd.array([], dtype="str"), "reasons": pd.array([], dtype="str"),
+                         "backlinks": pd.array([], dtype="Int64")})

@@ -1,0 +1,156 @@
+"""Each risk marker fires on a fixture made for it, stays quiet on a clean one; the score is monotone."""
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib.analysis import risk
+from lib.analysis.risk import MARKERS, RISKY_SCORE, RiskContext, backlink_risk, domain_risk, referring_domain_risk
+
+CONTEXT = RiskContext("acme.com", ("acme",), ("coffee grinder", "pour over kettle"), home_countries=("US", "GB"))
+
+
+def link(domain="goodblog.com", **overrides) -> dict:
+    row = {"source_domain": domain, "source_url": f"https://{domain}/post", "source_title": "A post about coffee",
+           "target_url": "https://acme.com/", "anchor": "Acme", "external_links": 12, "sitewide": False,
+           "page_ascore": 40, "first_seen": pd.Timestamp("2024-01-10")}
+    row.update(overrides)
+    return row
+
+
+def links(*rows: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows))
+    frame["page_ascore"] = frame["page_ascore"].astype("Int64")
+    frame["external_links"] = frame["external_links"].astype("Int64")
+    return frame
+
+
+def refdomain(domain="goodblog.com", **overrides) -> dict:
+    row = {"domain": domain, "root_domain": domain, "domain_ascore": 40, "backlinks": 1, "ip": "10.0.0.1",
+           "country": "US", "first_seen": pd.Timestamp("2024-01-10")}
+    row.update(overrides)
+    return row
+
+
+def refs(*rows: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows))
+    frame["domain_ascore"] = frame["domain_ascore"].astype("Int64")
+    frame["backlinks"] = frame["backlinks"].astype("Int64")
+    return frame
+
+
+def markers_of(result: pd.DataFrame, domain: str) -> set[str]:
+    text = result.set_index("domain").loc[domain, "markers"]
+    return set(text.split("; ")) if text else set()
+
+
+def test_a_clean_domain_has_no_marker_and_no_score():
+    result = domain_risk(links(link()), refs(refdomain()), CONTEXT)
+    assert markers_of(result, "goodblog.com") == set()
+    assert result.loc[0, "risk_score"] == 0
+
+
+@pytest.mark.parametrize("name, link_changes, ref_changes, domain", [
+    ("low_authority", {"page_ascore": 3}, {"domain_ascore": 3}, "goodblog.com"),
+    ("spam_tld", {}, {}, "goodblog.xyz"),
+    ("keyword_domain", {}, {}, "best-cheap-coffee-grinder.com"),
+    ("many_outbound", {"external_links": 250}, {}, "goodblog.com"),
+    ("sitewide", {"sitewide": True}, {}, "goodblog.com"),
+    ("empty_title", {"source_title": ""}, {}, "goodblog.com"),
+    ("exact_anchor", {"anchor": "Coffee Grinder"}, {}, "goodblog.com"),
+    ("country_mismatch", {}, {"country": "PA"}, "goodblog.com"),
+])
+def test_each_marker_fires_on_its_own_fixture(name, link_changes, ref_changes, domain):
+    result = domain_risk(links(link(domain, **link_changes)), refs(refdomain(domain, **ref_changes)), CONTEXT)
+    assert markers_of(result, domain) == {name}
+    assert result.loc[0, "risk_score"] == MARKERS[name].weight
+
+
+def test_link_network_needs_five_domains_on_one_subnet():
+    names = [f"site{i}.com" for i in range(5)]
+    on_subnet = refs(*[refdomain(n, ip=f"185.1.2.{i}") for i, n in enumerate(names)], refdomain("other.com"))
+    result = domain_risk(links(*[link(n) for n in names + ["other.com"]]), on_subnet, CONTEXT)
+    assert all(markers_of(result, n) == {"link_network"} for n in names)
+    assert markers_of(result, "other.com") == set()
+    four = refs(*[refdomain(n, ip=f"185.1.2.{i}") for i, n in enumerate(names[:4])])
+    assert all(m == "" for m in domain_risk(links(*[link(n) for n in names[:4]]), four, CONTEXT)["markers"])
+
+
+def test_money_page_only_needs_three_links_to_one_inner_page():
+    inner = [link("shop.com", target_url="https://acme.com/products/x") for _ in range(3)]
+    result = domain_risk(links(*inner, link("fan.com"), link("fan.com"), link("fan.com")), None, CONTEXT)
+    assert markers_of(result, "shop.com") == {"money_page_only"}
+    assert markers_of(result, "fan.com") == set()
+
+
+def test_link_burst_flags_unrelated_domains_of_an_unusual_week():
+    usual = [refdomain(f"blog{i}.com", ip=f"10.{i}.0.1", first_seen=pd.Timestamp("2024-01-01") + pd.Timedelta(weeks=i))
+             for i in range(30)]
+    burst = [refdomain(f"random{i}.net", ip=f"11.{i}.0.1", first_seen=pd.Timestamp("2024-09-02")) for i in range(15)]
+    relevant = [refdomain("coffee-fans.org", ip="12.0.0.1", first_seen=pd.Timestamp("2024-09-03"))]
+    result = referring_domain_risk(refs(*usual, *burst, *relevant), CONTEXT)
+    assert markers_of(result, "random3.net") == {"link_burst"}
+    assert markers_of(result, "blog3.com") == set()
+    assert markers_of(result, "coffee-fans.org") == set()  # relevant to the keywords: not part of the burst
+
+
+def test_high_authority_and_free_hosting_are_not_markers():
+    result = domain_risk(links(link("someone.blogspot.com", page_ascore=95)),
+                         refs(refdomain("someone.blogspot.com", domain_ascore=95)), CONTEXT)
+    assert result.loc[0, "risk_score"] == 0
+
+
+def test_link_markers_count_for_a_domain_when_half_its_links_have_them():
+    half = links(link("mixed.com", sitewide=True), link("mixed.com"))
+    few = links(link("rare.com", sitewide=True), link("rare.com"), link("rare.com"))
+    assert markers_of(domain_risk(half, None, CONTEXT), "mixed.com") == {"sitewide"}
+    assert markers_of(domain_risk(few, None, CONTEXT), "rare.com") == set()
+    per_link = backlink_risk(few, CONTEXT)
+    assert per_link["markers"].tolist() == ["sitewide", "", ""]
+    assert per_link.index.equals(few.index)
+
+
+def test_the_network_of_the_demo_is_risky_and_scores_are_capped():
+    names = [f"best-cheap-coffee-grinder-{i}.xyz" for i in range(5)]
+    spam = links(*[link(n, page_ascore=0, external_links=300, anchor="coffee grinder", source_title="",
+                        sitewide=True) for n in names])
+    spam_refs = refs(*[refdomain(n, domain_ascore=0, ip=f"185.1.2.{i}", country="PA") for i, n in enumerate(names)])
+    result = domain_risk(spam, spam_refs, CONTEXT)
+    assert (result["risk_score"] == 100).all()  # 150 points of markers, capped
+    assert (result["risk_score"] >= RISKY_SCORE).all()
+
+
+LINK_MARKERS = {"many_outbound": {"external_links": 250}, "sitewide": {"sitewide": True},
+                "empty_title": {"source_title": ""}, "exact_anchor": {"anchor": "coffee grinder"},
+                "low_authority": {"page_ascore": 2}}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.sampled_from(sorted(LINK_MARKERS))), st.sampled_from(sorted(LINK_MARKERS)))
+def test_adding_a_marker_never_lowers_the_score(chosen, extra):
+    def score(names) -> int:
+        changes = {k: v for n in names for k, v in LINK_MARKERS[n].items()}
+        return int(backlink_risk(links(link(**changes)), CONTEXT)["risk_score"].iloc[0])
+
+    assert score(chosen | {extra}) >= score(chosen)
+
+
+def test_weights_can_be_changed_and_unknown_markers_are_refused():
+    frame = links(link(external_links=250))
+    assert backlink_risk(frame, CONTEXT, weights={"many_outbound": 40})["risk_score"].iloc[0] == 40
+    assert backlink_risk(frame, CONTEXT, weights={"many_outbound": 0})["markers"].iloc[0] == ""
+    with pytest.raises(KeyError):
+        backlink_risk(frame, CONTEXT, weights={"blogspot": 50})
+    table = risk.weights_table()
+    assert set(table["marker"]) == set(MARKERS) and (table["why it matters"] != "").all()
+
+
+def test_weights_are_documented_in_the_module():
+    for name, marker in MARKERS.items():
+        assert f"| {name} | {marker.weight} |" in risk.__doc__
+
+
+def test_empty_inputs():
+    assert domain_risk(pd.DataFrame(), None, CONTEXT).empty
+    assert list(domain_risk(pd.DataFrame(), None, CONTEXT).columns) == risk.OUTPUT_COLUMNS
