@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -94,8 +95,11 @@ def save_snapshot(workspace_id: str, kind: str, frame: pd.DataFrame, *, target_d
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
     base = root or db.data_dir()
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    relative = Path("workspaces") / workspace_id / "snapshots" / f"{kind}-{target_domain}-{stamp}.parquet"
+    # Random digits after the time: two processes saving in the same microsecond must not share a file.
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + os.urandom(3).hex()
+    # The target can come from a file's own URLs: only safe characters, and short, reach the file name.
+    safe_target = re.sub(r"[^A-Za-z0-9.-]", "_", target_domain)[:80] or "_"
+    relative = Path("workspaces") / workspace_id / "snapshots" / f"{kind}-{safe_target}-{stamp}.parquet"
     db.atomic_write_parquet(frame, base / relative)
     with db.session(DDL, root) as conn, db.transaction(conn):
         cursor = conn.execute(

@@ -302,3 +302,15 @@ def test_the_data_page_lists_bad_lines_and_cells_of_a_partly_broken_file(acme_on
         {"line": 2, "reason": "cannot read 'yesterday' as datetime", "column": "First seen",
          "what": "cell left empty"},
     ]
+
+
+@pytest.mark.parametrize("target", ["\x00", "https://" + "x" * 300 + ".com/", "https://a/../../../../etc/passwd",
+                                    "https://evil.com\\..\\..\\x/"])
+def test_a_target_taken_from_the_file_never_shapes_a_path(acme, data_dir, target):
+    """The snapshot file is named after the site the rows link to; the rows must not choose where it goes."""
+    [outcome] = importer.import_bytes(acme, backlinks_csv(rows_with(Target_url=target)), "export.csv")
+    assert outcome.snapshot is not None, outcome.error
+    path = (data_dir / outcome.snapshot.file).resolve()
+    assert path.parent == (data_dir / "workspaces" / "acme" / "snapshots").resolve()
+    assert len(path.name) < 150 and path.exists()
+    assert len(snapshots.load_frame(outcome.snapshot)) == 1
