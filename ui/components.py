@@ -38,14 +38,17 @@ def needs_data(*kinds: str, why: str = "") -> None:
 
 def import_report(outcome: ImportOutcome) -> None:
     if outcome.error:
-        st.error(outcome.error, icon=":material/error:")
+        st.error(md_message(outcome.error), icon=":material/error:")
         return
     if outcome.duplicate_of:
-        st.info(f"**{outcome.name}**: {outcome.label} export, {outcome.rows:,} rows. " + " ".join(outcome.notes),
+        st.info(f"**{md_message(outcome.name)}**: {outcome.label} export, {outcome.rows:,} rows. "
+                + md_message(" ".join(outcome.notes)),
                 icon=":material/content_copy:")
         return
     snap = outcome.snapshot
-    text = (f"**{outcome.name}**: {outcome.label} export for **{snap.target_domain}**, {outcome.rows:,} rows, "
+    # File names, member names and domains come from the files: quoted inert, never as links or markup.
+    text = (f"**{md_message(outcome.name)}**: {outcome.label} export for **{md_message(snap.target_domain)}**, "
+            f"{outcome.rows:,} rows, "
             f"data of {snap.data_date:%d %b %Y}.")
     problems = outcome.problems
     if problems.rejected_total or problems.unreadable_total or outcome.notes:
@@ -54,11 +57,12 @@ def import_report(outcome: ImportOutcome) -> None:
             details.append(f"{problems.rejected_total:,} rows could not be used and were left out")
         if problems.unreadable_total:
             details.append(f"{problems.unreadable_total:,} cells could not be read and were left empty")
-        st.warning(text + " " + "; ".join(details + outcome.notes) + ".", icon=":material/warning:")
+        notes = [md_message(note) for note in outcome.notes]
+        st.warning(text + " " + "; ".join(details + notes) + ".", icon=":material/warning:")
         listed = [dict(p.as_dict(), what="row left out") for p in problems.rejected] + \
                  [dict(p.as_dict(), what="cell left empty") for p in problems.unreadable_cells]
         if listed:
-            with st.expander(f"Problems in {outcome.name}, by line"):
+            with st.expander(f"Problems in {md_message(outcome.name)}, by line"):
                 st.dataframe(pd.DataFrame(listed), hide_index=True)
     else:
         st.success(text, icon=":material/check_circle:")
@@ -70,3 +74,12 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 def md_escape(text: object) -> str:
     """Text from other people's pages (anchors, titles, domains) made inert inside st.markdown / captions."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+_MESSAGE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def md_message(text: object) -> str:
+    """A message quoting file names or file contents, inert in Markdown: no links, HTML, emphasis, colours or
+    LaTeX from the quoted text, while ordinary names such as acme.com-backlinks.csv read unchanged."""
+    return _MESSAGE_SPECIAL.sub(r"\\\1", str(text))
