@@ -1,6 +1,5 @@
 """History: every import is a dated snapshot; compare any two and follow the profile over time."""
 
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -33,15 +32,21 @@ def _frame(snapshot_id: int) -> pd.DataFrame:
     return state.snapshot_frame(snapshot)
 
 
-@st.cache_data(show_spinner="Scoring every snapshot…", max_entries=8)
-def profile_trend(root: str, snapshot_ids: tuple[int, ...], own_domain: str, brand_terms: tuple[str, ...],
-                  target_keywords: tuple[str, ...]) -> pd.DataFrame:
-    points = []
-    for snapshot_id in snapshot_ids:
-        snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
-        points.append(trend.snapshot_point(_frame(snapshot_id), snapshot_id, snapshot.data_date, own_domain,
-                                           brand_terms, target_keywords))
-    return trend.trend_frame(points)
+# One cached point per snapshot: a new import scores only itself, not the whole history again.
+@st.cache_data(show_spinner="Scoring the snapshot's links…", max_entries=64)
+def trend_point(root: str, snapshot_id: int, refdomains_id: int | None, own_domain: str,
+                brand_terms: tuple[str, ...], target_keywords: tuple[str, ...]) -> trend.TrendPoint:
+    snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
+    return trend.snapshot_point(_frame(snapshot_id), snapshot_id, snapshot.data_date, own_domain, brand_terms,
+                                target_keywords, _frame(refdomains_id) if refdomains_id else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def profile_trend(root: str, pairs: tuple[tuple[int, int | None], ...], own_domain: str,
+                  brand_terms: tuple[str, ...], target_keywords: tuple[str, ...]) -> pd.DataFrame:
+    """The trend over (backlinks snapshot id, referring domains snapshot id) pairs."""
+    return trend.trend_frame([trend_point(root, backlinks_id, refdomains_id, own_domain, brand_terms,
+                                          target_keywords) for backlinks_id, refdomains_id in pairs])
 
 
 @st.cache_data(show_spinner="Comparing the two snapshots…", max_entries=8)
@@ -56,8 +61,10 @@ site = trend.site_ascore_series(get_setting(workspace.id, "site_ascore", None, s
 if not backlink_history:
     components.needs_data("backlinks", why="The trend is drawn from Backlinks snapshots of your site.")
 else:
-    profile = profile_trend(root, tuple(s.id for s in backlink_history), workspace.own_domain,
-                            workspace.brand_terms, workspace.target_keywords)
+    refdomain_history = [s for s in held if s.kind == "referring_domains" and s.target_domain == workspace.own_domain]
+    pairs = tuple((s.id, getattr(trend.companion(refdomain_history, s.data_date), "id", None))
+                  for s in backlink_history)
+    profile = profile_trend(root, pairs, workspace.own_domain, workspace.brand_terms, workspace.target_keywords)
     profile = trend.with_site_ascore(profile, site)
     first, last = profile.iloc[0], profile.iloc[-1]
 
@@ -121,23 +128,29 @@ else:
         diff = compare(root, kind, old.id, new.id)
         st.markdown(f"From **{old.data_date:%d %b %Y}** to **{new.data_date:%d %b %Y}** "
                     f"({(new.data_date - old.data_date).days} days)")
-        metrics = []
-        if kind in ("backlinks", "referring_domains"):
-            metrics += [
-                components.Metric("Referring domains", f"{diff.new_domains:,}",
-                                  f"{diff.new_domains - diff.old_domains:+,}"),
-                components.Metric("Domains gained", f"{len(diff.gained_domains):,}"),
-                components.Metric("Domains lost", f"{len(diff.lost_domains):,}"),
-            ]
-        metrics.append(components.Metric("Backlinks", f"{diff.new_backlinks:,}",
-                                         f"{diff.new_backlinks - diff.old_backlinks:+,}"))
-        if kind == "backlinks":
-            metrics += [components.Metric("Backlinks gained", f"{len(diff.gained_backlinks):,}"),
-                        components.Metric("Backlinks lost", f"{len(diff.lost_backlinks):,}")]
-        if kind in ("backlinks", "anchors"):
-            metrics += [components.Metric("Anchors appeared", f"{len(diff.appeared_anchors):,}"),
+        domains_row = [
+            components.Metric("Referring domains", f"{diff.new_domains:,}",
+                              f"{diff.new_domains - diff.old_domains:+,}"),
+            components.Metric("Domains gained", f"{len(diff.gained_domains):,}"),
+            components.Metric("Domains lost", f"{len(diff.lost_domains):,}"),
+            components.Metric("Score changes", f"{len(diff.ascore_changes):,}",
+                              help="Linking domains whose Authority Score moved"),
+        ]
+        backlinks_total = components.Metric("Backlinks", f"{diff.new_backlinks:,}",
+                                            f"{diff.new_backlinks - diff.old_backlinks:+,}")
+        anchors_pair = [components.Metric("Anchors appeared", f"{len(diff.appeared_anchors):,}"),
                         components.Metric("Anchors vanished", f"{len(diff.vanished_anchors):,}")]
-        components.metric_row(metrics)
+        # One row per subject, at most five metrics each, so labels and numbers are never cut off.
+        if kind == "backlinks":
+            components.metric_row(domains_row)
+            components.metric_row([backlinks_total,
+                                   components.Metric("Backlinks gained", f"{len(diff.gained_backlinks):,}"),
+                                   components.Metric("Backlinks lost", f"{len(diff.lost_backlinks):,}"),
+                                   *anchors_pair])
+        elif kind == "referring_domains":
+            components.metric_row([*domains_row, backlinks_total])
+        else:
+            components.metric_row([backlinks_total, *anchors_pair])
 
         stem = f"{target}-{kind}-{old.data_date}-to-{new.data_date}"
         domain_config = {"domain": st.column_config.TextColumn("Domain"),
@@ -150,17 +163,12 @@ else:
         tabs = dict(zip(tab_names, st.tabs(tab_names)))
         if "Referring domains" in tabs:
             with tabs["Referring domains"]:
-                gained_col, lost_col = st.columns(2)
-                with gained_col:
-                    st.markdown("**Gained referring domains**")
-                    data_table(diff.gained_domains, key="history_gained_domains", sort_by=["ascore", "backlinks"],
-                               overrides=domain_config, what="domains", file_stem=f"{stem}-gained-domains",
-                               height=360)
-                with lost_col:
-                    st.markdown("**Lost referring domains**")
-                    data_table(diff.lost_domains, key="history_lost_domains", sort_by=["ascore", "backlinks"],
-                               overrides=domain_config, what="domains", file_stem=f"{stem}-lost-domains",
-                               height=360)
+                st.markdown("**Gained referring domains**: linking only in the later snapshot")
+                data_table(diff.gained_domains, key="history_gained_domains", sort_by=["ascore", "backlinks"],
+                           overrides=domain_config, what="domains", file_stem=f"{stem}-gained-domains", height=300)
+                st.markdown("**Lost referring domains**: linking only in the earlier snapshot")
+                data_table(diff.lost_domains, key="history_lost_domains", sort_by=["ascore", "backlinks"],
+                           overrides=domain_config, what="domains", file_stem=f"{stem}-lost-domains", height=300)
         if "Backlinks" in tabs:
             link_columns = ["page_ascore", "source_domain", "source_url", "target_url", "anchor", "nofollow",
                             "first_seen", "last_seen"]
@@ -178,16 +186,13 @@ else:
                            file_stem=f"{stem}-lost-backlinks", height=360)
         if "Authority Score changes" in tabs:
             with tabs["Authority Score changes"]:
-                chart_col, table_col = st.columns([1, 1])
-                with chart_col:
-                    show(charts.ascore_movers(diff.ascore_changes), key="history_ascore_chart")
-                with table_col:
-                    data_table(diff.ascore_changes, key="history_ascore_table", what="domains", overrides={
-                        "domain": st.column_config.TextColumn("Domain"),
-                        "old_ascore": st.column_config.NumberColumn("Before"),
-                        "new_ascore": st.column_config.NumberColumn("After"),
-                        "change": st.column_config.NumberColumn("Change", format="%+d")},
-                        file_stem=f"{stem}-ascore-changes", height=360)
+                show(charts.ascore_movers(diff.ascore_changes), key="history_ascore_chart")
+                data_table(diff.ascore_changes, key="history_ascore_table", what="domains", overrides={
+                    "domain": st.column_config.TextColumn("Domain"),
+                    "old_ascore": st.column_config.NumberColumn("Before"),
+                    "new_ascore": st.column_config.NumberColumn("After"),
+                    "change": st.column_config.NumberColumn("Change", format="%+d")},
+                    file_stem=f"{stem}-ascore-changes", height=300)
                 st.caption("A domain's score is its Authority Score in Referring Domains snapshots, and the "
                            "score of its strongest linking page in Backlinks snapshots.")
         if "Anchors" in tabs:
@@ -195,15 +200,12 @@ else:
                              "backlinks": st.column_config.NumberColumn("Backlinks"),
                              "domains": st.column_config.NumberColumn("Domains")}
             with tabs["Anchors"]:
-                appeared_col, vanished_col = st.columns(2)
-                with appeared_col:
-                    st.markdown("**Anchors that appeared**")
-                    data_table(diff.appeared_anchors, key="history_appeared_anchors", overrides=anchor_config,
-                               what="anchors", file_stem=f"{stem}-appeared-anchors", height=360)
-                with vanished_col:
-                    st.markdown("**Anchors that vanished**")
-                    data_table(diff.vanished_anchors, key="history_vanished_anchors", overrides=anchor_config,
-                               what="anchors", file_stem=f"{stem}-vanished-anchors", height=360)
+                st.markdown("**Anchors that appeared**: used only in the later snapshot")
+                data_table(diff.appeared_anchors, key="history_appeared_anchors", overrides=anchor_config,
+                           what="anchors", file_stem=f"{stem}-appeared-anchors", height=300)
+                st.markdown("**Anchors that vanished**: used only in the earlier snapshot")
+                data_table(diff.vanished_anchors, key="history_vanished_anchors", overrides=anchor_config,
+                           what="anchors", file_stem=f"{stem}-vanished-anchors", height=300)
                 st.caption("Anchors are compared ignoring case and extra spaces; empty anchors are left out.")
 
 # --- All snapshots, by data date --------------------------------------------------------------------------------
@@ -234,7 +236,8 @@ if chosen is not None and delete_col.button("Delete this snapshot…", icon=":ma
 pending = st.session_state.get("history_confirm_delete")
 if pending is not None and pending == chosen and pending in by_id:
     st.warning(f"Delete the {KINDS[by_id[pending].kind].label} snapshot **{by_id[pending].data_date:%d %b %Y}** "
-               f"of {by_id[pending].target_domain} ({by_id[pending].rows:,} rows)? This cannot be undone.",
+               f"of {components.md_escape(by_id[pending].target_domain)} ({by_id[pending].rows:,} rows)? "
+               "This cannot be undone.",
                icon=":material/warning:")
     yes, no, _ = st.columns([1, 1, 4])
     if yes.button("Yes, delete", type="primary", key="history_delete_yes"):

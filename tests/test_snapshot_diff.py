@@ -141,3 +141,13 @@ def test_importing_two_exports_in_the_wrong_order_diffs_them_in_data_order(data_
         {"domain": "beans.com", "old_ascore": 25, "new_ascore": 30, "change": 5}]
     assert set(diff.appeared_anchors["anchor"]) == {"grinders"}
     assert set(diff.vanished_anchors["anchor"]) == {"brew guide"}
+
+
+def test_a_link_flagged_lost_in_the_newer_snapshot_is_lost():
+    old = OLD.assign(lost_link=False)
+    new = pd.concat([NEW.assign(lost_link=False),
+                     OLD.iloc[[1]].assign(lost_link=True)], ignore_index=True)  # a.com/2 still listed, flagged lost
+    diff = diff_backlinks(old, new)
+    assert ("https://a.com/2", "https://me.com/shop") in diff.lost_pairs
+    assert diff.new_backlinks == 5 and diff.old_backlinks == 4
+    assert set(diff.vanished_anchors["anchor"]) == {"best grinder"}

@@ -104,3 +104,37 @@ def test_ascore_movers_colour_rises_and_falls():
     assert list(figure.data[0].y) == ["b.org", "a.com"]  # the first row ends up at the top
     assert list(figure.data[0].marker.color) == [charts.BAD, charts.GOOD]
     assert charts.ascore_movers(changes.iloc[0:0]).layout.annotations[0].text.startswith("No linking domain")
+
+
+def test_risk_uses_the_referring_domains_snapshot_of_the_time():
+    from types import SimpleNamespace as Snap
+
+    refdomains = [Snap(id=1, data_date=date(2024, 3, 31)), Snap(id=2, data_date=date(2024, 5, 31))]
+    assert trend.companion(refdomains, date(2024, 4, 30)).id == 1
+    assert trend.companion(refdomains, date(2024, 5, 31)).id == 2
+    assert trend.companion(refdomains, date(2024, 1, 31)).id == 1  # none before: the earliest
+    assert trend.companion([], date(2024, 1, 31)) is None
+
+
+def test_snapshot_point_scores_risk_with_lib_analysis_risk():
+    from lib.analysis.risk import RISKY_SCORE, RiskContext, domain_risk
+    from lib.schema import KINDS
+
+    frame = pd.DataFrame({
+        "source_url": ["https://best-cheap-grinder-deals.xyz/a", "https://best-cheap-grinder-deals.xyz/b",
+                       "https://blog.beans.com/p"],
+        "source_title": ["", "", "Beans"], "target_url": ["https://me.com/shop"] * 2 + ["https://me.com/"],
+        "anchor": ["coffee grinder", "coffee grinder", "Me"], "page_ascore": [1, 1, 40],
+        "external_links": [300, 300, 4], "sitewide": [True, True, False], "lost_link": [False, False, False],
+        "source_domain": ["best-cheap-grinder-deals.xyz"] * 2 + ["beans.com"],
+        "source_host": ["best-cheap-grinder-deals.xyz"] * 2 + ["blog.beans.com"],
+        "source_tld": ["xyz", "xyz", "com"], "first_seen": ["2024-04-01"] * 3, "last_seen": ["2024-04-20"] * 3,
+    })
+    dtypes = KINDS["backlinks"].dtypes
+    frame = frame.astype({c: dtypes[c] for c in frame.columns})
+    point = trend.snapshot_point(frame, 5, date(2024, 4, 30), "me.com", ("me",), ("coffee grinder",))
+    scores = domain_risk(frame, None, RiskContext("me.com", ("me",), ("coffee grinder",))).set_index("domain")
+    risky = scores["risk_score"] >= RISKY_SCORE
+    assert risky.to_dict() == {"best-cheap-grinder-deals.xyz": True, "beans.com": False}
+    assert (point.backlinks, point.referring_domains, point.risky_backlinks) == (3, 2, 2)
+    assert point.risky_share == pytest.approx(2 / 3)

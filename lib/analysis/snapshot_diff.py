@@ -1,6 +1,8 @@
 """What changed between two snapshots of the same kind.
 
-A backlink is one (source_url, target_url) pair; a referring domain is the registrable domain of
+Backlinks snapshots are compared on their live links: a row Semrush flags lost (`lost_link`) counts
+as absent, so a link present last month and flagged lost now is a lost backlink. A backlink is one
+(source_url, target_url) pair; a referring domain is the registrable domain of
 the source (`source_domain`). Anchors are compared after trimming, collapsing inner spaces and
 lower-casing, so "Best  Grinder" and "best grinder" are one anchor; empty anchors are left out.
 
@@ -82,6 +84,7 @@ def normalize_anchor(anchors: pd.Series) -> pd.Series:
 
 def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
     """Two Backlinks snapshots compared link by link, domain by domain and anchor by anchor."""
+    old, new = _live(old), _live(new)
     old_keys, new_keys = link_keys(old), link_keys(new)
     gained = new[~pd.Series(new_keys).isin(pd.Series(old_keys)).to_numpy()]
     lost = old[~pd.Series(old_keys).isin(pd.Series(new_keys)).to_numpy()]
@@ -99,6 +102,12 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
         old_backlinks=len(old), new_backlinks=len(new),
         old_domains=len(old_domains), new_domains=len(new_domains),
     )
+
+
+def _live(links: pd.DataFrame) -> pd.DataFrame:
+    if "lost_link" not in links:
+        return links
+    return links[~links["lost_link"].fillna(False).to_numpy(dtype=bool)]
 
 
 def diff_referring_domains(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:

@@ -6,14 +6,19 @@ For each snapshot:
 - risky_backlinks / risky_share: links from domains whose risk score (lib.analysis.risk) is at
   least RISKY_SCORE, and their share of the snapshot's links
 
+Risk is scored with the Referring Domains snapshot of the same date or the latest before it (else
+the earliest after it): it adds the domains' IPs and Authority Scores, which change slowly.
+
 The site's own Authority Score is not in a Backlinks export; it is recorded per date in the
 workspace setting `site_ascore` (ISO date -> score) and shown as its own series.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Protocol
 
 import pandas as pd
 
@@ -31,6 +36,18 @@ class TrendPoint:
     referring_domains: int
     risky_backlinks: int | None  # None when risk could not be scored
     risky_share: float | None
+
+
+class Dated(Protocol):
+    data_date: date
+
+
+def companion(snapshots: Sequence[Dated], day: date) -> Dated | None:
+    """Of `snapshots` (oldest first), the one dated `day` or latest before it; else the earliest after it."""
+    before = [s for s in snapshots if s.data_date <= day]
+    if before:
+        return max(before, key=lambda s: s.data_date)
+    return min(snapshots, key=lambda s: s.data_date) if snapshots else None
 
 
 def active_links(frame: pd.DataFrame) -> pd.DataFrame:

@@ -36,7 +36,11 @@ def trend_grid(trend: pd.DataFrame, site: pd.DataFrame) -> go.Figure:
         fig.update_yaxes(ticksuffix="%", rangemode="tozero", row=2, col=2)
     else:
         _note(fig, "Risk scores are not available", 2, 2)
-    fig.update_xaxes(tickformat="%b %Y")
+    # A tick on every snapshot date (when there are few), so each point sits on a labelled date.
+    if 0 < len(dates) <= 12:
+        fig.update_xaxes(tickvals=list(dates), tickformat="%d %b %Y")
+    else:
+        fig.update_xaxes(tickformat="%b %Y")
     fig.update_annotations(font_size=14)
     return styled(fig, title, 560)
 
