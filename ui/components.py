@@ -69,17 +69,23 @@ def import_report(outcome: ImportOutcome) -> None:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+# GitHub-flavoured Markdown links bare URLs, "www." names and e-mail addresses after escapes are resolved, so
+# escaping cannot stop it. An invisible WORD JOINER in front of them (a letter-like character to the autolink
+# rules) does: the text reads the same and is no link.
+_AUTOLINK_START = re.compile(r"(?i)(https?:|www\.|@)")
+_WORD_JOINER = "\u2060"
+
+
+def _inert(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _AUTOLINK_START.sub(_WORD_JOINER + r"\1", text))
 
 
 def md_escape(text: object) -> str:
     """Text from other people's pages (anchors, titles, domains) made inert inside st.markdown / captions."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
-_MESSAGE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
+    return _inert(" ".join(str(text).split()))
 
 
 def md_message(text: object) -> str:
     """A message quoting file names or file contents, inert in Markdown: no links, HTML, emphasis, colours or
     LaTeX from the quoted text, while ordinary names such as acme.com-backlinks.csv read unchanged."""
-    return _MESSAGE_SPECIAL.sub(r"\\\1", str(text))
+    return _inert(str(text))
