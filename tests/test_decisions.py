@@ -1,0 +1,109 @@
+"""Audit decisions: validated keys, row-level upserts with history, durable across connections and imports."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from lib import decisions
+from lib.workspaces import create_workspace
+
+
+@pytest.fixture
+def workspace(data_dir):
+    return create_workspace("Site", "site.com")
+
+
+@pytest.fixture
+def workspace_id(workspace):
+    return workspace.id
+
+
+def test_empty_frames_have_the_contract_columns(workspace_id):
+    table = decisions.decisions_for(workspace_id)
+    assert table.empty
+    assert list(table.columns) == ["item", "scope", "decision", "note", "decided_at", "source"]
+    assert str(table["decided_at"].dtype) == "datetime64[ns]"
+    history = decisions.decision_history(workspace_id)
+    assert history.empty and str(history["decided_at"].dtype) == "datetime64[ns]"
+
+
+def test_upsert_cleans_keys_and_counts_changes(workspace_id):
+    assert decisions.set_decisions(workspace_id, ["Spam.XYZ", "www.spam.xyz", "https://b.top/x"], "disavow",
+                                   "  link\nfarm ") == 2
+    assert decisions.set_decisions(workspace_id, "https://Spam.test/Page?q=1", "remove", scope="url") == 1
+    table = decisions.decisions_for(workspace_id)
+    assert table[["item", "scope", "decision", "note", "source"]].values.tolist() == [
+        ["b.top", "domain", "disavow", "link farm", "manual"],
+        ["spam.xyz", "domain", "disavow", "link farm", "manual"],
+        ["https://spam.test/Page?q=1", "url", "remove", "", "manual"],
+    ]
+    assert (table["decided_at"] > pd.Timestamp("2020-01-01")).all()
+    # The same decision and note again is no change; a new note is.
+    assert decisions.set_decisions(workspace_id, "spam.xyz", "disavow", "link farm") == 0
+    assert decisions.set_decisions(workspace_id, "spam.xyz", "disavow", "paid links") == 1
+    assert decisions.set_decisions(workspace_id, "spam.xyz", "keep") == 1
+    assert decisions.decisions_for(workspace_id).set_index("item").loc["spam.xyz", "decision"] == "keep"
+
+
+def test_history_records_every_change_in_order(workspace_id):
+    decisions.set_decisions(workspace_id, "a.com", "disavow", "spam")
+    decisions.set_decisions(workspace_id, "a.com", "disavow", "spam")  # no change, no line
+    decisions.set_decisions(workspace_id, "a.com", "keep", "real blog after all")
+    decisions.set_decisions(workspace_id, "b.com", "remove")
+    history = decisions.decision_history(workspace_id, "a.com")
+    assert history[["item", "previous", "decision", "note"]].values.tolist() == [
+        ["a.com", "undecided", "disavow", "spam"], ["a.com", "disavow", "keep", "real blog after all"]]
+    assert len(decisions.decision_history(workspace_id)) == 3
+
+
+def test_overwrite_false_keeps_manual_decisions(workspace_id):
+    decisions.set_decisions(workspace_id, "a.com", "keep", "my friend")
+    decisions.set_decisions(workspace_id, "u.com", "undecided")
+    written = decisions.set_decisions(workspace_id, ["a.com", "b.com", "u.com"], "disavow", "from old file",
+                                      source="import", overwrite=False)
+    assert written == 2
+    table = decisions.decisions_for(workspace_id).set_index("item")
+    assert table.loc["a.com", "decision"] == "keep"
+    assert table.loc[["b.com", "u.com"], "decision"].tolist() == ["disavow", "disavow"]
+    assert table.loc["b.com", "source"] == "import"
+
+
+@pytest.mark.parametrize("item, scope", [("not a domain", "domain"), ("localhost", "domain"),
+                                         ("a.com/<x>", "url"), ("ftp://a.com/x", "url"),
+                                         ("https://a.com/x\ndomain:b.com", "url"), ("a.com", "page")])
+def test_bad_items_are_refused_by_name_and_nothing_is_written(workspace_id, item, scope):
+    with pytest.raises(ValueError, match="not a|scope"):
+        decisions.set_decisions(workspace_id, ["fine.com", item], "disavow", scope=scope)
+    assert decisions.decisions_for(workspace_id).empty
+
+
+def test_bad_decision_is_refused(workspace_id):
+    with pytest.raises(ValueError, match="decision must be one of"):
+        decisions.set_decisions(workspace_id, "a.com", "toxic")
+
+
+def test_two_tabs_writing_different_items_keep_both(workspace_id, data_dir):
+    decisions.set_decisions(workspace_id, "a.com", "disavow", "tab one")
+    decisions.set_decisions(workspace_id, "b.com", "keep", "tab two")
+    decisions.set_decisions(workspace_id, "a.com", "disavow", "tab one again")
+    with sqlite3.connect(data_dir / "linkscope.db") as conn:
+        stored = conn.execute("SELECT item, note FROM audit_decisions ORDER BY item").fetchall()
+    assert stored == [("a.com", "tab one again"), ("b.com", "tab two")]
+
+
+def test_decisions_survive_a_new_import_and_are_per_workspace(workspace, workspace_id):
+    from lib.importer import import_bytes
+
+    other = create_workspace("Other", "other.com").id
+    decisions.set_decisions(workspace_id, "spam.xyz", "disavow")
+    csv = ("Page ascore,Source title,Source url,Target url,Anchor,External links,Internal links,Nofollow,"
+           "Sponsored,Ugc,Text,Frame,Form,Image,Sitewide,First seen,Last seen,New link,Lost link\n"
+           "3,,https://spam.xyz/a,https://site.com/,buy,400,1,false,false,false,true,false,false,false,false,"
+           "2024-01-01,2024-02-01,false,false\n")
+    outcomes = import_bytes(workspace, csv.encode(), "site.com-backlinks.csv")
+    assert [o.error for o in outcomes] == [""] and outcomes[0].snapshot is not None
+    assert decisions.decisions_for(workspace_id)["item"].tolist() == ["spam.xyz"]
+    assert decisions.decisions_for(other).empty
