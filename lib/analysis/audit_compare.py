@@ -1,0 +1,91 @@
+"""Semrush's Backlink Audit beside Linkscope's own risk score, per referring domain.
+
+Semrush scores links (Toxicity Score 0-100) and calls 60 or more "toxic"; Linkscope calls a domain risky at
+lib.analysis.risk.RISKY_SCORE. A domain's Semrush score is the highest of its audited links (one bad link is
+what makes Semrush flag a domain), its markers the union of theirs. Only domains both tools scored are compared:
+Semrush audits a sample of the profile, and a domain it never saw is no disagreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib.analysis.risk import RISKY_SCORE
+
+SEMRUSH_TOXIC = 60
+AGREEMENT = ("both risky", "only Semrush", "only Linkscope", "neither")
+AGREEMENT_EXPLAINED = {
+    "both risky": "Semrush toxic and Linkscope risky: the first candidates for a closer look.",
+    "only Semrush": "Toxic for Semrush, below Linkscope's threshold: check which Semrush markers fired.",
+    "only Linkscope": "Risky for Linkscope, not toxic for Semrush: read Linkscope's reasons.",
+    "neither": "Neither tool sees a problem.",
+}
+
+
+@dataclass(frozen=True)
+class AuditComparison:
+    domains: pd.DataFrame  # domain, risk_score, markers, semrush_score, semrush_markers, audited_links, status, agreement
+    agreement: pd.DataFrame  # agreement, domains, share, meaning (the four rows of AGREEMENT, always)
+    only_in_audit: int  # audited domains Linkscope has no score for (e.g. an older backlinks snapshot)
+
+
+def _split_markers(values: pd.Series) -> list[str]:
+    found = {part.strip() for value in values.dropna().astype(str) for part in value.split(";") if part.strip()}
+    return sorted(found)
+
+
+def semrush_by_domain(audit: pd.DataFrame) -> pd.DataFrame:
+    """One row per audited domain: domain, semrush_score (max of its links), semrush_markers, audited_links,
+    status (Semrush's action for the domain, the most common non-empty one)."""
+    if audit is None or audit.empty:
+        return pd.DataFrame({"domain": pd.array([], dtype="str"), "semrush_score": pd.array([], dtype="Int64"),
+                             "semrush_markers": pd.array([], dtype="str"),
+                             "audited_links": pd.array([], dtype="Int64"), "status": pd.array([], dtype="str")})
+    frame = pd.DataFrame({
+        "domain": audit["source_domain"].astype("str"),
+        "score": audit["toxicity_score"].astype("Float64"),
+        "markers": audit["toxic_markers"].fillna("").astype("str") if "toxic_markers" in audit else "",
+        "status": audit["status"].fillna("").astype("str").str.strip().str.lower() if "status" in audit else "",
+    })
+    frame = frame[frame["domain"] != ""]
+    grouped = frame.groupby("domain", sort=True)
+    statuses = frame[frame["status"] != ""].groupby("domain")["status"].agg(lambda s: s.value_counts().index[0])
+    out = pd.DataFrame({
+        "semrush_score": grouped["score"].max().round().astype("Int64"),
+        "semrush_markers": grouped["markers"].agg(lambda s: "; ".join(_split_markers(s))).astype("str"),
+        "audited_links": grouped.size().astype("Int64"),
+    })
+    out["status"] = statuses.reindex(out.index).fillna("").astype("str")
+    out.index.name = "domain"
+    return out.reset_index().astype({"domain": "str"})
+
+
+def compare_with_semrush(risk: pd.DataFrame, audit: pd.DataFrame, *, toxic_at: int = SEMRUSH_TOXIC,
+                         risky_at: int = RISKY_SCORE) -> AuditComparison:
+    """Linkscope's domain risk (lib.analysis.risk.domain_risk) against a Semrush Backlink Audit export."""
+    semrush = semrush_by_domain(audit)
+    merged = semrush.merge(risk[["domain", "risk_score", "markers"]], on="domain", how="left")
+    only_in_audit = int(merged["risk_score"].isna().sum())
+    both = merged[merged["risk_score"].notna()].copy()
+    toxic = both["semrush_score"].fillna(0) >= toxic_at
+    risky = both["risk_score"] >= risky_at
+    label = pd.Series("neither", index=both.index, dtype="str")
+    label[toxic & risky] = "both risky"
+    label[toxic & ~risky] = "only Semrush"
+    label[~toxic & risky] = "only Linkscope"
+    both["agreement"] = label
+    both = both[["domain", "risk_score", "markers", "semrush_score", "semrush_markers", "audited_links", "status",
+                 "agreement"]]
+    both = both.sort_values(["semrush_score", "risk_score", "domain"], ascending=[False, False, True],
+                            kind="stable").reset_index(drop=True)
+    counts = both["agreement"].value_counts().reindex(list(AGREEMENT), fill_value=0)
+    total = int(counts.sum())
+    agreement = pd.DataFrame({
+        "agreement": pd.array(list(AGREEMENT), dtype="str"),
+        "domains": pd.array(counts.to_numpy(), dtype="Int64"),
+        "share": [float(c) / total if total else 0.0 for c in counts.to_numpy()],
+        "meaning": pd.array([AGREEMENT_EXPLAINED[a] for a in AGREEMENT], dtype="str"),
+    })
+    return AuditComparison(domains=both, agreement=agreement, only_in_audit=only_in_audit)

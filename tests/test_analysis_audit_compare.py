@@ -1,0 +1,96 @@
+"""Semrush Backlink Audit beside Linkscope's risk: per-domain aggregation and the agreement table, exact counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.analysis.audit_compare import AGREEMENT, compare_with_semrush, semrush_by_domain
+from lib.analysis.risk import RISKY_SCORE
+
+
+def audit(*rows: tuple) -> pd.DataFrame:
+    """Rows of (source_domain, toxicity_score, toxic_markers, status)."""
+    return pd.DataFrame({
+        "source_domain": pd.array([r[0] for r in rows], dtype="str"),
+        "source_url": [f"https://{r[0]}/p{i}" for i, r in enumerate(rows)],
+        "toxicity_score": pd.array([r[1] for r in rows], dtype="Int64"),
+        "toxic_markers": pd.array([r[2] for r in rows], dtype="str"),
+        "status": pd.array([r[3] for r in rows], dtype="str"),
+    })
+
+
+def risk(*rows: tuple) -> pd.DataFrame:
+    """Rows of (domain, risk_score)."""
+    return pd.DataFrame({"domain": pd.array([r[0] for r in rows], dtype="str"),
+                         "risk_score": pd.array([r[1] for r in rows], dtype="Int64"),
+                         "markers": pd.array(["spam_tld" if r[1] else "" for r in rows], dtype="str"),
+                         "reasons": "", "backlinks": pd.array([1] * len(rows), dtype="Int64")})
+
+
+AUDIT = audit(
+    ("net1.xyz", 90, "Link network; Spammy TLD", "disavow"),
+    ("net1.xyz", 40, "Sitewide link", "disavow"),
+    ("net2.xyz", 60, "Link network", ""),          # exactly at Semrush's threshold: toxic
+    ("blogspot-fan.com", 75, "Low Authority Score", "whitelist"),
+    ("edge.com", 59, "", ""),                      # just below Semrush's threshold
+    ("quiet.com", 10, "", ""),
+    ("quiet.com", 20, "", "whitelist"),
+    ("only-audit.com", 80, "Money anchor", "remove"),  # Linkscope has no score: not compared
+)
+RISK = risk(("net1.xyz", 75), ("net2.xyz", RISKY_SCORE), ("blogspot-fan.com", 0), ("edge.com", RISKY_SCORE),
+            ("quiet.com", RISKY_SCORE - 1), ("not-audited.com", 90))
+
+
+def test_semrush_per_domain_takes_the_worst_link_and_all_markers():
+    table = semrush_by_domain(AUDIT).set_index("domain")
+    assert table.loc["net1.xyz"].tolist() == [90, "Link network; Sitewide link; Spammy TLD", 2, "disavow"]
+    assert table.loc["quiet.com", ["semrush_score", "audited_links", "status"]].tolist() == [20, 2, "whitelist"]
+    assert table.loc["edge.com", ["semrush_markers", "status"]].tolist() == ["", ""]
+    assert len(table) == 6
+
+
+def test_agreement_table_exact_counts_and_thresholds():
+    result = compare_with_semrush(RISK, AUDIT)
+    assert result.agreement["agreement"].tolist() == list(AGREEMENT)
+    assert dict(zip(result.agreement["agreement"], result.agreement["domains"])) == {
+        "both risky": 2,        # net1 (90 / 75) and net2 (60 / 50): both at or above the thresholds
+        "only Semrush": 1,      # blogspot-fan.com
+        "only Linkscope": 1,    # edge.com: Semrush 59 is not toxic
+        "neither": 1,           # quiet.com: Linkscope one point below risky
+    }
+    assert result.agreement["share"].tolist() == [0.4, 0.2, 0.2, 0.2]
+    assert result.only_in_audit == 1
+    labels = result.domains.set_index("domain")["agreement"].to_dict()
+    assert labels == {"net1.xyz": "both risky", "net2.xyz": "both risky", "blogspot-fan.com": "only Semrush",
+                      "edge.com": "only Linkscope", "quiet.com": "neither"}
+    assert "not-audited.com" not in labels and "only-audit.com" not in labels
+    assert result.domains["domain"].tolist()[0] == "net1.xyz"  # most toxic first
+
+
+def test_thresholds_can_be_moved():
+    result = compare_with_semrush(RISK, AUDIT, toxic_at=50, risky_at=80)
+    counts = dict(zip(result.agreement["agreement"], result.agreement["domains"]))
+    assert counts == {"both risky": 0, "only Semrush": 4, "only Linkscope": 0, "neither": 1}
+
+
+def test_empty_audit_gives_four_zero_rows():
+    result = compare_with_semrush(RISK, audit())
+    assert result.domains.empty and result.only_in_audit == 0
+    assert result.agreement["domains"].tolist() == [0, 0, 0, 0]
+    assert result.agreement["share"].tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_demo_audit_is_compared(demo_data_dir):
+    from lib.analysis.risk import RiskContext, domain_risk
+    from lib.snapshots import latest_snapshot, load_frame
+    from lib.workspaces import list_workspaces
+
+    workspace = list_workspaces(demo_data_dir)[0]
+    frames = {kind: load_frame(latest_snapshot(workspace.id, kind, workspace.own_domain, demo_data_dir),
+                               demo_data_dir) for kind in ("backlinks", "referring_domains", "audit")}
+    scores = domain_risk(frames["backlinks"], frames["referring_domains"],
+                         RiskContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords))
+    result = compare_with_semrush(scores, frames["audit"])
+    audited = frames["audit"]["source_domain"].nunique()
+    assert int(result.agreement["domains"].sum()) + result.only_in_audit == audited
+    assert int(result.agreement.set_index("agreement").loc["both risky", "domains"]) > 0
