@@ -1,0 +1,331 @@
+"""Backlink gap: which referring domains link to you and to up to four competitors, and Semrush's categories.
+
+One canonical gap frame, whether it comes from a Semrush Backlink Gap export (long form: one row per
+referring domain x compared domain, see lib.normalize) or is computed from each domain's Referring Domains
+snapshot. Everything is vectorised: the domains are factorised once and the backlinks land in a
+(domains x compared domains) matrix, so five lists of 200,000 referring domains take a fraction of a second.
+
+Categories follow Semrush's Backlink Gap tabs. Like those tabs they overlap (a domain linking only to you is
+both "strong" and "unique"), so each is a boolean column; `categories` lists the ones that apply.
+
+| category | definition |
+| --- | --- |
+| best | links to every competitor but not to you |
+| weak | links to you, but with fewer backlinks than to at least one competitor |
+| strong | links to you and to none of the competitors |
+| shared | links to every compared domain, you included |
+| unique | links to exactly one of the compared domains (you or one competitor) |
+| opportunity | links to at least one competitor but not to you (Linkscope's list of prospects; best included) |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from lib.analysis.risk import RISKY_SCORE
+
+MAX_COMPETITORS = 4
+YOU = "backlinks_you"
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    label: str
+    definition: str
+    semrush: bool = True  # one of Semrush's Backlink Gap tabs
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("best", "Best", "Links to every competitor but not to you: the strongest prospects."),
+    Category("weak", "Weak", "Links to you, but with fewer backlinks than to at least one competitor."),
+    Category("strong", "Strong", "Links to you and to none of the competitors: your advantage."),
+    Category("shared", "Shared", "Links to every compared domain, you included."),
+    Category("unique", "Unique", "Links to exactly one of the compared domains (you or one competitor)."),
+    Category("opportunity", "Opportunity",
+             "Links to at least one competitor but not to you: every prospect, Best included "
+             "(Linkscope's list, not a Semrush tab).", semrush=False),
+)
+CATEGORY_LABELS = {c.code: c.label for c in CATEGORIES}
+CATEGORY_CODES = tuple(CATEGORY_LABELS)
+_SEMRUSH = tuple(c.code for c in CATEGORIES if c.semrush)
+# Extra columns some exports carry (kept by lib.normalize as strings); the first found is organic traffic.
+TRAFFIC_COLUMNS = ("organic_traffic", "traffic", "domain_traffic", "organic_traffic_estimate")
+
+
+class GapError(ValueError):
+    """A gap cannot be built from the data given; the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The canonical gap frame plus which compared domain each backlinks column belongs to."""
+
+    frame: pd.DataFrame
+    you: str
+    competitors: tuple[str, ...]
+    source: str  # "gap export" or "referring domains"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        return (self.you, *self.competitors)
+
+    @property
+    def backlink_columns(self) -> tuple[str, ...]:
+        return (YOU, *(f"backlinks_c{i}" for i in range(1, len(self.competitors) + 1)))
+
+    @property
+    def column_labels(self) -> dict[str, str]:
+        """Backlinks column -> the compared domain it counts, for tables and downloads."""
+        return {col: (f"{d} (you)" if i == 0 else d)
+                for i, (col, d) in enumerate(zip(self.backlink_columns, self.domains))}
+
+
+def definitions_table() -> pd.DataFrame:
+    """The category definitions, as the page shows them."""
+    return pd.DataFrame([{"category": c.label, "definition": c.definition,
+                          "Semrush tab": "yes" if c.semrush else "no"} for c in CATEGORIES])
+
+
+def _first_index(codes: np.ndarray, n: int) -> np.ndarray:
+    first = np.empty(n, dtype=np.int64)
+    # Writing in reverse order leaves each code's first position in place.
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return first
+
+
+def _max_by(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Largest value per code, NaN where a code has none (ufunc.at: no hashing of a million codes)."""
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, codes, np.where(np.isnan(values), -np.inf, values))
+    best[np.isneginf(best)] = np.nan
+    return best
+
+
+def _traffic(frame: pd.DataFrame) -> pd.Series | None:
+    for name in TRAFFIC_COLUMNS:
+        if name in frame.columns:
+            text = frame[name].astype("str").str.replace(r"[,\s]", "", regex=True)
+            return pd.to_numeric(text, errors="coerce")
+    return None
+
+
+def _build(domain: pd.Series, root: pd.Series, member: np.ndarray, backlinks: np.ndarray, ascore: pd.Series,
+           traffic: pd.Series | None, you: str, competitors: tuple[str, ...], source: str,
+           notes: tuple[str, ...], factorized: tuple[np.ndarray, pd.Index] | None = None) -> Gap:
+    """Rows of (referring domain, compared domain index, backlinks) -> the canonical frame."""
+    codes, uniques = factorized if factorized is not None else pd.factorize(domain, sort=False)
+    keep = codes >= 0
+    if not keep.all():
+        codes, member, backlinks = codes[keep], member[keep], backlinks[keep]
+        ascore, root = ascore[keep], root[keep]
+    n, k = len(uniques), len(competitors) + 1
+    matrix = np.bincount(codes * k + member, weights=backlinks, minlength=n * k).reshape(n, k).astype(np.int64)
+    # An export row with 0 backlinks to a compared domain means it does not link there.
+    linked = matrix > 0
+    scores = _max_by(codes, ascore.to_numpy(dtype="float64", na_value=np.nan), n)
+    first = _first_index(codes, n)
+    out = {
+        "domain": pd.Series(uniques, dtype="str").array,
+        # take() keeps Arrow-backed strings in Arrow: no Python objects for a million names.
+        "root_domain": pd.Series(root, dtype="str").array.take(first),
+        "domain_ascore": pd.array(np.round(scores), dtype="Int64"),
+    }
+    for i, column in enumerate((YOU, *(f"backlinks_c{j}" for j in range(1, k)))):
+        out[column] = matrix[:, i]
+    frame = pd.DataFrame(out)
+    if traffic is not None:
+        frame["organic_traffic"] = _max_by(codes, traffic.to_numpy(dtype="float64", na_value=np.nan)[keep], n)
+    frame = pd.concat([frame, categorize(linked, matrix)], axis=1)
+    return Gap(frame, you, competitors, source, notes)
+
+
+def categorize(linked: np.ndarray, backlinks: np.ndarray) -> pd.DataFrame:
+    """Category flags from who links (column 0 is you) and how many backlinks each gets."""
+    own = linked[:, 0]
+    others = linked[:, 1:]
+    n_comp = others.shape[1]
+    linked_comp = others.sum(axis=1)
+    most_to_a_competitor = backlinks[:, 1:].max(axis=1) if n_comp else np.zeros(len(own), dtype=np.int64)
+    flags = {
+        "best": ~own & (linked_comp == n_comp),
+        "weak": own & (backlinks[:, 0] < most_to_a_competitor),
+        "strong": own & (linked_comp == 0),
+        "shared": own & (linked_comp == n_comp),
+        "unique": (own.astype(np.int64) + linked_comp) == 1,
+        "opportunity": ~own & (linked_comp >= 1),
+    }
+    frame = pd.DataFrame({"competitors_linked": linked_comp.astype(np.int64), "links_to_you": own,
+                          "competitor_backlinks": backlinks[:, 1:].sum(axis=1).astype(np.int64), **flags})
+    frame["categories"] = _labels(flags)
+    return frame
+
+
+def _labels(flags: Mapping[str, np.ndarray]) -> pd.Series:
+    """"Best, Unique" per row, built once per distinct combination of flags."""
+    mask = np.zeros(len(next(iter(flags.values()))), dtype=np.int64)
+    for bit, code in enumerate(_SEMRUSH):
+        mask |= flags[code].astype(np.int64) << bit
+    codes, uniques = pd.factorize(mask, sort=False)
+    names = [", ".join(CATEGORY_LABELS[c] for b, c in enumerate(_SEMRUSH) if m >> b & 1) for m in uniques]
+    return pd.Series(pd.array(names, dtype="str").take(codes) if len(codes) else pd.array([], dtype="str"))
+
+
+def _order(you: str, compared: Sequence[str], competitors: Sequence[str]) -> tuple[str, tuple[str, ...], list[str]]:
+    notes: list[str] = []
+    if you not in compared:
+        notes.append(f"The export does not compare {you}; its first domain, {compared[0]}, is taken as yours.")
+        you = compared[0]
+    others = [d for d in compared if d != you]
+    if competitors and set(others) != set(competitors):
+        notes.append("The export compares " + ", ".join(others) + ", not exactly the workspace's competitors.")
+    # The workspace's order first, then whatever else the export compares.
+    ordered = [c for c in competitors if c in others] + [c for c in others if c not in competitors]
+    if len(ordered) > MAX_COMPETITORS:
+        notes.append(f"Only the first {MAX_COMPETITORS} competitors are compared.")
+    return you, tuple(ordered[:MAX_COMPETITORS]), notes
+
+
+def gap_from_export(long: pd.DataFrame, you: str, competitors: Sequence[str] = ()) -> Gap:
+    """The gap from a Semrush Backlink Gap export in long form (domain, compared_domain, backlinks, ...)."""
+    compared_codes, uniques = _factorize_runs(long["compared_domain"])
+    compared = [str(d) for d in uniques]
+    if len(compared) < 2:
+        raise GapError("The Backlink Gap export compares fewer than two domains.")
+    you, ordered, notes = _order(you, compared, competitors)
+    index = {d: i for i, d in enumerate((you, *ordered))}
+    member = np.array([index.get(d, -1) for d in compared], dtype=np.int64)[compared_codes]
+    rows = member >= 0
+    data = long[rows] if not rows.all() else long
+    return _build(data["domain"], data["root_domain"], member[rows],
+                  data["backlinks"].to_numpy(dtype="float64", na_value=0), data["domain_ascore"], _traffic(data),
+                  you, ordered, "gap export", tuple(notes), _melted_codes(data["domain"], compared_codes[rows]))
+
+
+def _factorize_runs(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """pd.factorize for a column made of long runs of one value (a melted export): only the runs are hashed."""
+    if len(values) < 2:
+        return pd.factorize(values, sort=False)
+    array = values.reset_index(drop=True)
+    change = (array.iloc[1:].reset_index(drop=True) != array.iloc[:-1].reset_index(drop=True)).to_numpy(bool)
+    starts = np.concatenate([[0], np.flatnonzero(change) + 1])
+    run_codes, uniques = pd.factorize(array.iloc[starts], sort=False)
+    return np.repeat(run_codes, np.diff(np.append(starts, len(array)))), uniques
+
+
+def _melted_codes(domain: pd.Series, compared_codes: np.ndarray) -> tuple[np.ndarray, pd.Index] | None:
+    """Factorised domains of a melted export cheaply: the melt repeats one block of domains per compared
+    domain, so hashing the first block is enough (a fifth of the strings). None when not laid out so."""
+    k = len(np.unique(compared_codes))
+    if k < 2 or len(domain) % k:
+        return None
+    size = len(domain) // k
+    blocks = compared_codes.reshape(k, size)
+    if not (blocks == blocks[:, :1]).all():
+        return None
+    first = domain.iloc[:size].reset_index(drop=True)
+    for i in range(1, k):
+        if not first.equals(domain.iloc[i * size:(i + 1) * size].reset_index(drop=True)):
+            return None
+    codes, uniques = pd.factorize(first, sort=False)
+    if (codes < 0).any():
+        return None
+    return np.tile(codes, k), uniques
+
+
+def gap_from_referring_domains(frames: Mapping[str, pd.DataFrame | None], you: str,
+                               competitors: Sequence[str]) -> Gap:
+    """The gap computed from each compared domain's Referring Domains snapshot (None where there is none)."""
+    if frames.get(you) is None:
+        raise GapError(f"No Referring Domains data for your domain {you}.")
+    present = tuple(c for c in competitors if frames.get(c) is not None)[:MAX_COMPETITORS]
+    missing = [c for c in competitors if frames.get(c) is None]
+    if not present:
+        raise GapError("No Referring Domains data for any competitor.")
+    notes = (f"No Referring Domains data for {', '.join(missing)}: left out of the comparison.",) if missing else ()
+    parts = []
+    for i, name in enumerate((you, *present)):
+        refs = frames[name]
+        part = pd.DataFrame({
+            "domain": refs["domain"].astype("str"),
+            "root_domain": (refs["root_domain"] if "root_domain" in refs else refs["domain"]).astype("str"),
+            "member": np.full(len(refs), i, dtype=np.int64),
+            "backlinks": refs["backlinks"].to_numpy(dtype="float64", na_value=0),
+            "domain_ascore": refs["domain_ascore"].astype("Float64") if "domain_ascore" in refs else np.nan,
+        })
+        traffic = _traffic(refs)
+        part["organic_traffic"] = traffic.to_numpy() if traffic is not None else np.nan
+        parts.append(part)
+    data = pd.concat(parts, ignore_index=True)
+    has_traffic = data["organic_traffic"].notna().any()
+    # A listed referring domain links even when its backlinks cell was empty: count it as one.
+    backlinks = np.maximum(data["backlinks"].to_numpy(), 1)
+    return _build(data["domain"], data["root_domain"], data["member"].to_numpy(), backlinks, data["domain_ascore"],
+                  data["organic_traffic"] if has_traffic else None, you, present, "referring domains", notes)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Filters, counts and overlap
+# ---------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GapFilter:
+    categories: tuple[str, ...] = ()  # any of these flags; empty = every row
+    ascore: tuple[int, int] = (0, 100)
+    competitors: tuple[int, int] = (0, MAX_COMPETITORS)  # competitors linked, inclusive
+    exclude_risky: bool = False  # needs a risk_score column
+
+
+def filter_gap(frame: pd.DataFrame, chosen: GapFilter) -> pd.DataFrame:
+    keep = np.ones(len(frame), dtype=bool)
+    if chosen.categories:
+        keep &= frame[list(chosen.categories)].to_numpy(bool).any(axis=1)
+    if tuple(chosen.ascore) != (0, 100):
+        score = frame["domain_ascore"].astype("Float64")
+        keep &= ((score >= chosen.ascore[0]) & (score <= chosen.ascore[1])).fillna(False).to_numpy(bool)
+    low, high = chosen.competitors
+    keep &= ((frame["competitors_linked"] >= low) & (frame["competitors_linked"] <= high)).to_numpy(bool)
+    if chosen.exclude_risky and "risk_score" in frame:
+        keep &= ~(frame["risk_score"].astype("Float64") >= RISKY_SCORE).fillna(False).to_numpy(bool)
+    return frame[keep]
+
+
+def category_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Rows per category (they overlap, as Semrush's tabs do)."""
+    return {code: int(frame[code].sum()) for code in CATEGORY_CODES}
+
+
+def membership(gap: Gap) -> np.ndarray:
+    """(referring domains x compared domains) booleans: who links to whom."""
+    return gap.frame[list(gap.backlink_columns)].to_numpy() > 0
+
+
+def pairwise_overlap(gap: Gap) -> pd.DataFrame:
+    """Referring domains two compared domains share; the diagonal is each domain's own total."""
+    linked = membership(gap).astype(np.int64)
+    shared = linked.T @ linked
+    return pd.DataFrame(shared, index=list(gap.domains), columns=list(gap.domains))
+
+
+def combinations(gap: Gap, top: int = 12) -> pd.DataFrame:
+    """The most common sets of compared domains linked together (UpSet style): combination, domains, count."""
+    linked = membership(gap)
+    if not len(linked):
+        return pd.DataFrame({"combination": pd.Series(dtype="str"), "domains": pd.Series(dtype="object"),
+                             "count": pd.Series(dtype="int64")})
+    mask = (linked.astype(np.int64) << np.arange(linked.shape[1])).sum(axis=1)
+    counts = pd.Series(mask).value_counts()
+    counts = counts[counts.index > 0]
+    order = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+    rows = []
+    for m, n in order:
+        members = [d for b, d in enumerate(gap.domains) if m >> b & 1]
+        label = " + ".join("you" if d == gap.you else d for d in members)
+        rows.append({"combination": label + (" only" if len(members) == 1 else ""), "domains": tuple(members),
+                     "count": int(n)})
+    return pd.DataFrame(rows)
