@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -156,3 +157,114 @@ def decision_history(workspace_id: str, item: str | None = None, root: Path | No
     with db.session(DDL, root) as conn:
         rows = conn.execute(query + " ORDER BY id", params).fetchall()
     return _frame(rows, HISTORY_COLUMNS)
+
+
+# --- Target pages the user marks as broken (their links are worth reclaiming) ------------------------------
+
+BROKEN_DDL = WORKSPACE_DDL + """
+CREATE TABLE IF NOT EXISTS broken_pages (
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    marked_at TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, url)
+);
+"""
+
+
+def set_broken(workspace_id: str, urls: Iterable[str], broken: bool = True, root: Path | None = None) -> int:
+    """Mark own target URLs broken (or not); one row per URL, so two tabs never undo each other's marks."""
+    names = list(dict.fromkeys(str(u).strip() for u in urls if str(u).strip()))
+    with db.session(BROKEN_DDL, root) as conn, db.transaction(conn):
+        if broken:
+            conn.executemany("INSERT OR IGNORE INTO broken_pages VALUES (?, ?, ?)",
+                             [(workspace_id, url, now_iso()) for url in names])
+        else:
+            conn.executemany("DELETE FROM broken_pages WHERE workspace_id = ? AND url = ?",
+                             [(workspace_id, url) for url in names])
+    return len(names)
+
+
+def broken_pages(workspace_id: str, root: Path | None = None) -> list[str]:
+    with db.session(BROKEN_DDL, root) as conn:
+        rows = conn.execute("SELECT url FROM broken_pages WHERE workspace_id = ? ORDER BY url",
+                            (workspace_id,)).fetchall()
+    return [r["url"] for r in rows]
+
+
+# --- The review queue: risk table joined with the decisions ----------------------------------------------
+
+@dataclass(frozen=True)
+class ReviewProgress:
+    domains: int
+    decided: int  # keep, remove or disavow
+    undecided: int
+    by_decision: dict[str, int]
+    risky_domains: int
+    risky_decided: int
+    risky_links: int  # backlinks from risky domains
+    risky_links_reviewed: int  # ... of which the domain (or the link's URL) has a decision
+    url_decisions: int
+
+    @property
+    def risky_links_share(self) -> float:
+        return self.risky_links_reviewed / self.risky_links if self.risky_links else 0.0
+
+
+def review_queue(risk: pd.DataFrame, decided: pd.DataFrame, backlinks: pd.DataFrame | None = None,
+                 anchors_per_domain: int = 3) -> pd.DataFrame:
+    """The risk table (lib.analysis.risk.domain_risk) with each domain's decision, note, decided_at and its
+    most used anchors; riskiest first. A domain without a decision is "undecided"."""
+    domain_rows = decided[decided["scope"] == "domain"].set_index("item") if len(decided) else None
+    queue = risk.copy()
+    if domain_rows is not None and len(domain_rows):
+        queue["decision"] = queue["domain"].map(domain_rows["decision"]).fillna("undecided").astype("str")
+        queue["note"] = queue["domain"].map(domain_rows["note"]).fillna("").astype("str")
+        queue["decided_at"] = queue["domain"].map(domain_rows["decided_at"]).astype("datetime64[ns]")
+    else:
+        queue["decision"] = pd.Series("undecided", index=queue.index, dtype="str")
+        queue["note"] = pd.Series("", index=queue.index, dtype="str")
+        queue["decided_at"] = pd.Series(pd.NaT, index=queue.index, dtype="datetime64[ns]")
+    queue["anchors"] = pd.Series("", index=queue.index, dtype="str")
+    if backlinks is not None and len(backlinks) and len(queue):
+        texts = backlinks["anchor"].fillna("").astype("str").str.strip()
+        texts = texts.where(texts != "", "(no anchor text)")
+        counts = pd.DataFrame({"domain": backlinks["source_domain"].astype("str"), "anchor": texts}).value_counts()
+        top = counts.groupby(level="domain", sort=False).head(anchors_per_domain).reset_index()
+        joined = top.groupby("domain", sort=False)["anchor"].agg(" | ".join)
+        queue["anchors"] = queue["domain"].map(joined).fillna("").astype("str")
+    return queue
+
+
+def review_progress(queue: pd.DataFrame, decided: pd.DataFrame, backlinks: pd.DataFrame | None = None,
+                    risky_at: int | None = None) -> ReviewProgress:
+    """How far the review got: decided / undecided domains, and the share of risky links reviewed.
+
+    A risky link is a backlink from a domain scoring `risky_at` (RISKY_SCORE) or more; it counts as reviewed
+    when its domain has a decision, or its own linking URL has one.
+    """
+    from lib.analysis.risk import RISKY_SCORE  # noqa: PLC0415 - decisions storage must not need the analysis
+
+    threshold = RISKY_SCORE if risky_at is None else risky_at
+    is_decided = queue["decision"] != "undecided"
+    risky = queue["risk_score"].fillna(0) >= threshold
+    by_decision = {d: int((queue["decision"] == d).sum()) for d in DECISIONS}
+    url_rows = decided[(decided["scope"] == "url") & (decided["decision"] != "undecided")] if len(decided) else \
+        decided
+    risky_links = int(queue.loc[risky, "backlinks"].fillna(0).sum())
+    reviewed = int(queue.loc[risky & is_decided, "backlinks"].fillna(0).sum())
+    if backlinks is not None and len(backlinks) and len(url_rows):
+        risky_open = set(queue.loc[risky & ~is_decided, "domain"])
+        links = backlinks[backlinks["source_domain"].isin(risky_open)]
+        urls = links["source_url"].astype("str").map(_url_key)
+        reviewed += int(urls.isin(set(url_rows["item"])).sum())
+    return ReviewProgress(domains=len(queue), decided=int(is_decided.sum()), undecided=int((~is_decided).sum()),
+                          by_decision=by_decision, risky_domains=int(risky.sum()),
+                          risky_decided=int((risky & is_decided).sum()), risky_links=risky_links,
+                          risky_links_reviewed=min(reviewed, risky_links), url_decisions=len(url_rows))
+
+
+def _url_key(url: str) -> str:
+    try:
+        return clean_item(url, "url")
+    except ValueError:
+        return url

@@ -94,3 +94,39 @@ def test_demo_audit_is_compared(demo_data_dir):
     audited = frames["audit"]["source_domain"].nunique()
     assert int(result.agreement["domains"].sum()) + result.only_in_audit == audited
     assert int(result.agreement.set_index("agreement").loc["both risky", "domains"]) > 0
+
+
+def test_broken_candidates_are_4xx_and_5xx_pages_most_linked_first():
+    from lib.analysis.audit_compare import broken_candidates
+
+    pages = pd.DataFrame({"target_url": ["https://s.com/", "https://s.com/gone", "https://s.com/moved",
+                                         "https://s.com/error", "https://s.com/unknown"],
+                          "response_code": pd.array([200, 404, 301, 500, None], dtype="Int64"),
+                          "backlinks": pd.array([90, 3, 8, 7, 1], dtype="Int64"),
+                          "domains": pd.array([20, 2, 3, 4, 1], dtype="Int64")})
+    found = broken_candidates(pages)
+    assert found[["target_url", "response_code", "backlinks"]].values.tolist() == [
+        ["https://s.com/error", 500, 7], ["https://s.com/gone", 404, 3]]
+    assert broken_candidates(None).empty
+
+
+def test_reclaim_lists_lost_links_and_links_to_broken_pages():
+    from lib.analysis.audit_compare import reclaim_links
+
+    links = pd.DataFrame({
+        "source_url": ["https://a.com/1", "https://b.com/1", "https://c.com/1", "https://d.com/1", "https://e.com/1"],
+        "target_url": ["https://s.com/", "https://s.com/gone/", "http://www.s.com/gone", "https://s.com/ok",
+                       "https://s.com/gone"],
+        "source_domain": ["a.com", "b.com", "c.com", "d.com", "e.com"],
+        "anchor": ["s", "old page", "gone", "ok", "x"],
+        "lost": [True, False, True, False, False],
+        "lost_date": pd.to_datetime(["2024-04-01", None, "2024-03-01", None, None]),
+        "authority": pd.array([30, 80, 10, 90, None], dtype="Int64"),
+    })
+    found = reclaim_links(links, ["https://s.com/gone"])
+    assert found[["source_url", "why"]].values.tolist() == [
+        ["https://b.com/1", "target broken"], ["https://a.com/1", "lost"],
+        ["https://c.com/1", "lost, target broken"], ["https://e.com/1", "target broken"]]
+    only_lost = reclaim_links(links, [])
+    assert only_lost["source_url"].tolist() == ["https://a.com/1", "https://c.com/1"]
+    assert set(only_lost["why"]) == {"lost"}

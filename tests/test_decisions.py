@@ -107,3 +107,60 @@ def test_decisions_survive_a_new_import_and_are_per_workspace(workspace, workspa
     assert [o.error for o in outcomes] == [""] and outcomes[0].snapshot is not None
     assert decisions.decisions_for(workspace_id)["item"].tolist() == ["spam.xyz"]
     assert decisions.decisions_for(other).empty
+
+
+def risk_table(*rows: tuple) -> pd.DataFrame:
+    """Rows of (domain, risk_score, backlinks)."""
+    return pd.DataFrame({"domain": pd.array([r[0] for r in rows], dtype="str"),
+                         "risk_score": pd.array([r[1] for r in rows], dtype="Int64"),
+                         "markers": "", "reasons": "",
+                         "backlinks": pd.array([r[2] for r in rows], dtype="Int64")})
+
+
+def test_review_queue_and_progress(workspace_id):
+    risk = risk_table(("net.xyz", 80, 10), ("farm.top", 60, 5), ("scraper.site", 55, 4), ("blog.com", 10, 3))
+    links = pd.DataFrame({
+        "source_domain": ["net.xyz"] * 2 + ["scraper.site"] * 4 + ["blog.com"],
+        "source_url": ["https://net.xyz/1", "https://net.xyz/2", "https://scraper.site/a", "https://scraper.site/b",
+                       "https://scraper.site/c", "https://scraper.site/d", "https://blog.com/p"],
+        "anchor": ["buy grinders", "buy grinders", "", "acme", "acme", "grinder", "Acme"]})
+    decisions.set_decisions(workspace_id, "net.xyz", "disavow", "network")
+    decisions.set_decisions(workspace_id, "blog.com", "keep")
+    decisions.set_decisions(workspace_id, "farm.top", "undecided", "look later")
+    decisions.set_decisions(workspace_id, "https://scraper.site/a", "disavow", scope="url")
+    decided = decisions.decisions_for(workspace_id)
+    queue = decisions.review_queue(risk, decided, links, anchors_per_domain=2)
+    assert queue[["domain", "decision", "note"]].values.tolist() == [
+        ["net.xyz", "disavow", "network"], ["farm.top", "undecided", "look later"],
+        ["scraper.site", "undecided", ""], ["blog.com", "keep", ""]]
+    assert queue.set_index("domain")["anchors"].to_dict() == {
+        "net.xyz": "buy grinders", "farm.top": "", "scraper.site": "acme | (no anchor text)", "blog.com": "Acme"}
+    assert queue["decided_at"].notna().tolist() == [True, True, False, True]
+    progress = decisions.review_progress(queue, decided, links)
+    assert (progress.domains, progress.decided, progress.undecided) == (4, 2, 2)
+    assert progress.by_decision == {"undecided": 2, "keep": 1, "remove": 0, "disavow": 1}
+    assert (progress.risky_domains, progress.risky_decided) == (3, 1)
+    # Risky links: 10 + 5 + 4 = 19; reviewed: net.xyz's 10 by its domain, one scraper URL by itself.
+    assert (progress.risky_links, progress.risky_links_reviewed, progress.url_decisions) == (19, 11, 1)
+    assert progress.risky_links_share == pytest.approx(11 / 19)
+
+
+def test_review_queue_without_decisions_or_links():
+    queue = decisions.review_queue(risk_table(("a.com", 5, 1)), _empty_decisions())
+    assert queue[["decision", "note", "anchors"]].values.tolist() == [["undecided", "", ""]]
+    progress = decisions.review_progress(queue, _empty_decisions())
+    assert (progress.decided, progress.risky_links, progress.risky_links_share) == (0, 0, 0.0)
+
+
+def _empty_decisions() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in decisions.COLUMNS}).astype(
+        {"decided_at": "datetime64[ns]"})
+
+
+def test_broken_pages_row_level(workspace_id):
+    assert decisions.broken_pages(workspace_id) == []
+    decisions.set_broken(workspace_id, [" https://site.com/old/ ", "https://site.com/gone"])
+    decisions.set_broken(workspace_id, ["https://site.com/gone"])  # twice is once
+    decisions.set_broken(workspace_id, ["https://site.com/x"])
+    decisions.set_broken(workspace_id, ["https://site.com/gone"], broken=False)
+    assert decisions.broken_pages(workspace_id) == ["https://site.com/old/", "https://site.com/x"]

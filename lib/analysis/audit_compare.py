@@ -89,3 +89,57 @@ def compare_with_semrush(risk: pd.DataFrame, audit: pd.DataFrame, *, toxic_at: i
         "meaning": pd.array([AGREEMENT_EXPLAINED[a] for a in AGREEMENT], dtype="str"),
     })
     return AuditComparison(domains=both, agreement=agreement, only_in_audit=only_in_audit)
+
+
+# --- Broken and lost: links worth reclaiming ---------------------------------------------------------------
+
+RECLAIM_COLUMNS = ["source_url", "target_url", "why", "anchor", "authority", "lost_date", "source_title",
+                   "source_domain"]
+
+
+def broken_candidates(indexed_pages: pd.DataFrame | None) -> pd.DataFrame:
+    """Own pages the Indexed Pages export shows answering 4xx / 5xx, most linked first: target_url,
+    response_code, backlinks, domains."""
+    if indexed_pages is None or indexed_pages.empty or "response_code" not in indexed_pages:
+        return pd.DataFrame({"target_url": pd.array([], dtype="str"), "response_code": pd.array([], dtype="Int64"),
+                             "backlinks": pd.array([], dtype="Int64"), "domains": pd.array([], dtype="Int64")})
+    code = indexed_pages["response_code"].astype("Int64")
+    rows = indexed_pages[(code >= 400).fillna(False)]
+    columns = [c for c in ("target_url", "response_code", "backlinks", "domains") if c in rows]
+    return rows[columns].sort_values(["backlinks", "target_url"], ascending=[False, True],
+                                     kind="stable").reset_index(drop=True)
+
+
+def reclaim_links(links: pd.DataFrame, broken_urls: list[str] | set[str]) -> pd.DataFrame:
+    """Backlinks lost, or pointing at a page the user marked broken, strongest first.
+
+    `links` is lib.analysis.new_lost.link_events output (current and vanished links, with `lost`, `lost_date`,
+    `authority`). `why` says "lost", "target broken" or "lost, target broken": fix the page (or redirect it),
+    or ask the linking site for a new link.
+    """
+    broken = {str(u).strip() for u in broken_urls}
+    # A page marked as https://site.com/a/ also matches links to it without the slash or with another scheme.
+    normal = {_page_key(u) for u in broken}
+    targets = links["target_url"].fillna("").astype("str")
+    to_broken = targets.isin(broken) | targets.map(_page_key).isin(normal) if broken else pd.Series(
+        False, index=links.index)
+    lost = links["lost"].fillna(False).astype(bool)
+    chosen = links[lost | to_broken].copy()
+    why = pd.Series("", index=chosen.index, dtype="str")
+    why[lost[chosen.index]] = "lost"
+    flagged = to_broken[chosen.index]
+    why[flagged] = why[flagged].where(why[flagged] == "", why[flagged] + ", ") + "target broken"
+    chosen["why"] = why
+    chosen = chosen.sort_values(["authority", "lost_date"], ascending=[False, False], na_position="last",
+                                kind="stable")
+    return chosen[[c for c in RECLAIM_COLUMNS if c in chosen]].reset_index(drop=True)
+
+
+def _page_key(url: str) -> str:
+    text = str(url).strip().lower()
+    text = text.split("#")[0]
+    for prefix in ("https://", "http://"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    text = text[4:] if text.startswith("www.") else text
+    return text.rstrip("/")
