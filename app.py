@@ -18,6 +18,9 @@ PAGES = {
         st.Page("pages/new_lost.py", title="New & lost", icon=":material/swap_vert:", url_path="new-lost"),
         st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
     ],
+    "Report": [
+        st.Page("pages/report.py", title="Client report", icon=":material/summarize:", url_path="report"),
+    ],
     "Workspace": [
         st.Page("pages/data.py", title="Data & settings", icon=":material/upload_file:", url_path="data"),
     ],
