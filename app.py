@@ -21,6 +21,9 @@ PAGES = {
     "Report": [
         st.Page("pages/report.py", title="Client report", icon=":material/summarize:", url_path="report"),
     ],
+    "Act": [
+        st.Page("pages/outreach.py", title="Outreach", icon=":material/forward_to_inbox:", url_path="outreach"),
+    ],
     "Workspace": [
         st.Page("pages/data.py", title="Data & settings", icon=":material/upload_file:", url_path="data"),
     ],
