@@ -1,0 +1,237 @@
+"""Priority of gap opportunities: a 0-100 score from visible, weighted parts.
+
+Each part is a column between 0 and 1, so a user can see why a domain ranks where it does:
+
+| part | 1 means | 0 means | from |
+| --- | --- | --- | --- |
+| relevance | a target keyword or brand term in the domain name, page titles or anchors | nothing of the niche | keywords, domain names, titles and anchors of backlinks |
+| competitors | links to every competitor | links to none | the gap |
+| content | its links sit in content (text, not sitewide / image) | sitewide, image or form links only | backlinks from it to the compared domains |
+| authority | Authority Score in the band worth asking (20-60) | 5 or below | the gap |
+| low_risk | risk score 0 | risk score 100 | lib.analysis.risk |
+| traffic | the most organic traffic in the list (log scale) | none | a traffic column, where the data has one |
+
+priority = 100 x sum(weight x part) / sum(weight), over the parts the data has. A part with no value for a domain
+(e.g. no backlinks of it to look at) counts as a neutral 0.5 for that domain; a part no domain has a value for
+(e.g. no traffic column at all) is left out, so it neither helps nor hurts anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lib.analysis.categories import NAME_TERM_MIN, keyword_terms
+
+MAX_WEIGHT = 5
+NEUTRAL = 0.5  # a part unknown for one domain
+# Authority Score -> fit: nothing below 5, best from 20 to 60, easing off for the giants a small site rarely gets.
+AUTHORITY_POINTS = ((0, 0.0), (5, 0.0), (20, 1.0), (60, 1.0), (80, 0.8), (100, 0.5))
+KEYWORD_HIT = 1.0  # a whole keyword or brand term
+WORD_HIT = 0.6  # one word of a keyword
+
+
+@dataclass(frozen=True)
+class Part:
+    code: str
+    label: str
+    weight: int  # default
+    explanation: str
+
+
+PARTS: tuple[Part, ...] = (
+    Part("relevance", "Relevance", 3, "A target keyword or brand term (1) or one of their words (0.6) in the domain "
+                                      "name, its page titles or anchors."),
+    Part("competitors", "Competitors linked", 3, "Share of your competitors it links to."),
+    Part("content", "Links in content", 2, "Share of its backlinks that are text links in content, not sitewide, "
+                                           "image or form links (needs Backlinks exports)."),
+    Part("authority", "Reasonable Authority Score", 2, "1 for Authority Score 20-60, less below and above: "
+                                                       "very big sites rarely link to a small one."),
+    Part("low_risk", "Low risk", 2, "100 minus the risk score, as 0-1 (lib.analysis.risk)."),
+    Part("traffic", "Organic traffic", 1, "Organic traffic on a log scale, where the data has it."),
+)
+PART_CODES = tuple(p.code for p in PARTS)
+PART_LABELS = {p.code: p.label for p in PARTS}
+DEFAULT_WEIGHTS = {p.code: p.weight for p in PARTS}
+SETTING = "priority_weights"
+
+
+def parts_table() -> pd.DataFrame:
+    return pd.DataFrame([{"part": p.label, "default weight": p.weight, "how it is scored": p.explanation}
+                         for p in PARTS])
+
+
+def clean_weights(weights: Mapping[str, object] | None) -> dict[str, int]:
+    """Stored or typed weights made safe: every part present, whole numbers 0..MAX_WEIGHT, unknown keys dropped."""
+    chosen = dict(DEFAULT_WEIGHTS)
+    for code, value in (weights or {}).items():
+        if code in chosen:
+            try:
+                chosen[code] = int(min(MAX_WEIGHT, max(0, round(float(value)))))
+            except (TypeError, ValueError):
+                pass  # a broken stored value falls back to the default
+    return chosen
+
+
+def load_weights(workspace_id: str, root: Path | None = None) -> dict[str, int]:
+    from lib.workspaces import get_setting
+
+    return clean_weights(get_setting(workspace_id, SETTING, None, root))
+
+
+def save_weights(workspace_id: str, weights: Mapping[str, object], root: Path | None = None) -> dict[str, int]:
+    from lib.workspaces import set_setting
+
+    chosen = clean_weights(weights)
+    set_setting(workspace_id, SETTING, chosen, root)
+    return chosen
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Parts
+# ---------------------------------------------------------------------------------------------------------
+
+def _patterns(keywords: Sequence[str], brand_terms: Sequence[str], min_word: int) -> tuple[str | None, str | None]:
+    """(whole keywords or brand terms, single keyword words) as regexes; spaces and hyphens are optional."""
+    whole = sorted({re.sub(r"[\s\-_.]+", "", t.lower()) for t in (*keywords, *brand_terms)} - {""}, key=len,
+                   reverse=True)
+    words = sorted({w for w in keyword_terms(tuple(keywords)) if len(w) >= min_word}, key=len, reverse=True)
+    return ("|".join(map(re.escape, whole)) or None, "|".join(map(re.escape, words)) or None)
+
+
+def _hits(text: pd.Series, whole: str | None, words: str | None) -> np.ndarray:
+    score = np.zeros(len(text))
+    if words:
+        score = np.where(text.str.contains(words, regex=True).to_numpy(bool), WORD_HIT, score)
+    if whole:
+        score = np.where(text.str.contains(whole, regex=True).to_numpy(bool), KEYWORD_HIT, score)
+    return score
+
+
+def relevance(domains: pd.Series, keywords: Sequence[str], brand_terms: Sequence[str] = (),
+              texts: pd.DataFrame | None = None) -> pd.Series:
+    """0-1 per domain: keywords or brand terms in its name, else in its titles / anchors (`texts`: domain, text).
+
+    NaN for every domain when the workspace has no keywords or brand terms: nothing to be relevant to.
+    """
+    if not any(str(t).strip() for t in (*keywords, *brand_terms)):
+        return pd.Series(np.nan, index=domains.index)
+    # Domain names glue words together ("coffeegrinderreviews"): match with separators removed, and only
+    # longer keyword words, as lib.analysis.categories does, so "pour" does not hit "pourquoi".
+    name = domains.astype("str").str.lower().str.replace(r"[\-_.]", "", regex=True)
+    whole, words = _patterns(keywords, brand_terms, NAME_TERM_MIN)
+    score = pd.Series(_hits(name, whole, words), index=domains.index)
+    if texts is not None and len(texts):
+        text = texts["text"].fillna("").astype("str").str.lower()
+        squeezed = text.str.replace(r"[\s\-_.]+", "", regex=True)
+        whole_t, _ = _patterns(keywords, brand_terms, NAME_TERM_MIN)
+        _, words_t = _patterns(keywords, brand_terms, 3)
+        word_hit = text.str.contains(rf"\b(?:{words_t})\b", regex=True).to_numpy(bool) if words_t else False
+        per_text = np.where(word_hit, WORD_HIT, 0.0)
+        if whole_t:
+            per_text = np.where(squeezed.str.contains(whole_t, regex=True).to_numpy(bool), KEYWORD_HIT, per_text)
+        best = pd.Series(per_text, index=texts.index).groupby(texts["domain"].astype("str").to_numpy()).max()
+        score = np.maximum(score, domains.astype("str").map(best).fillna(0).to_numpy())
+        score = pd.Series(score, index=domains.index)
+    return score
+
+
+def authority_fit(ascore: pd.Series) -> pd.Series:
+    """The Authority Score band: 0 up to 5, 1 from 20 to 60, easing to 0.5 at 100; NaN when unknown."""
+    values = ascore.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    xs, ys = zip(*AUTHORITY_POINTS)
+    fit = np.interp(np.clip(values, 0, 100), xs, ys)
+    return pd.Series(np.where(np.isnan(values), np.nan, fit), index=ascore.index)
+
+
+def content_share(backlinks: pd.DataFrame | None) -> pd.Series:
+    """Per linking domain (registrable): share of its backlinks that are text links and not sitewide."""
+    if backlinks is None or backlinks.empty:
+        return pd.Series(dtype="float64")
+    in_content = (backlinks["link_type"].astype("str") == "text").to_numpy(bool) & \
+        ~backlinks["sitewide"].to_numpy(bool)
+    return pd.Series(in_content.astype("float64")).groupby(
+        backlinks["source_domain"].astype("str").to_numpy()).mean()
+
+
+def link_texts(backlinks: pd.DataFrame | None) -> pd.DataFrame | None:
+    """(domain, text) rows from backlinks: page titles and anchors, for relevance."""
+    if backlinks is None or backlinks.empty:
+        return None
+    parts = []
+    for column in ("source_title", "anchor"):
+        if column in backlinks:
+            parts.append(pd.DataFrame({"domain": backlinks["source_domain"].astype("str"),
+                                       "text": backlinks[column].fillna("").astype("str")}))
+    texts = pd.concat(parts, ignore_index=True).drop_duplicates()
+    return texts[texts["text"].str.strip() != ""].reset_index(drop=True)
+
+
+def traffic_score(traffic: pd.Series) -> pd.Series:
+    """Organic traffic on a log scale against the largest in the list."""
+    values = pd.to_numeric(traffic, errors="coerce").astype("float64").clip(lower=0)
+    top = np.log1p(values.max()) if values.notna().any() else np.nan
+    if not np.isfinite(top) or top == 0:
+        return pd.Series(np.where(values.notna(), 0.0, np.nan), index=traffic.index)
+    return np.log1p(values) / top
+
+
+def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Sequence[str] = (),
+                   brand_terms: Sequence[str] = (), backlinks: pd.DataFrame | None = None,
+                   risk: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The six parts (0-1, NaN = unknown) for each row of a gap frame, same index.
+
+    `backlinks`: Backlinks exports of the compared domains (links from these domains: titles, anchors, link
+    types); `risk`: domain, risk_score as from lib.analysis.risk (keyed by the registrable domain).
+    """
+    root = gap_frame["root_domain"] if "root_domain" in gap_frame else gap_frame["domain"]
+    texts = link_texts(backlinks)
+    parts = pd.DataFrame(index=gap_frame.index)
+    rel = relevance(root, keywords, brand_terms, texts)
+    by_name = relevance(gap_frame["domain"], keywords, brand_terms)  # a subdomain's own name counts too
+    parts["relevance"] = np.fmax(rel.to_numpy(dtype="float64"), by_name.to_numpy(dtype="float64"))
+    parts["competitors"] = gap_frame["competitors_linked"].to_numpy(dtype="float64") / max(1, n_competitors)
+    shares = content_share(backlinks)
+    parts["content"] = root.astype("str").map(shares).to_numpy(dtype="float64") if len(shares) else np.nan
+    parts["authority"] = authority_fit(gap_frame["domain_ascore"]).to_numpy()
+    if risk is not None and len(risk):
+        scores = risk.set_index(risk["domain"].astype("str"))["risk_score"].astype("Float64")
+        scores = scores[~scores.index.duplicated()]
+        parts["low_risk"] = 1 - root.astype("str").map(scores).astype("Float64").to_numpy(
+            dtype="float64", na_value=np.nan) / 100
+    else:
+        parts["low_risk"] = np.nan
+    parts["traffic"] = traffic_score(gap_frame["organic_traffic"]).to_numpy() \
+        if "organic_traffic" in gap_frame else np.nan
+    return parts[list(PART_CODES)]
+
+
+def available(parts: pd.DataFrame) -> tuple[str, ...]:
+    """The parts at least one row has a value for; the others are left out of the score."""
+    return tuple(code for code in PART_CODES if code in parts and parts[code].notna().any())
+
+
+def priority_score(parts: pd.DataFrame, weights: Mapping[str, object] | None = None) -> pd.Series:
+    """0-100 per row (Int64): the weighted mean of the available parts, unknown values neutral."""
+    chosen = clean_weights(weights)
+    used = [c for c in available(parts) if chosen[c] > 0]
+    total = sum(chosen[c] for c in used)
+    if not used or total == 0:
+        return pd.Series(pd.array([0] * len(parts), dtype="Int64"), index=parts.index)
+    values = parts[used].fillna(NEUTRAL).to_numpy(dtype="float64")
+    score = values @ np.array([chosen[c] for c in used], dtype="float64") / total
+    return pd.Series(pd.array(np.round(score * 100).astype(np.int64), dtype="Int64"), index=parts.index)
+
+
+def prioritise(frame: pd.DataFrame, parts: pd.DataFrame, weights: Mapping[str, object] | None = None
+               ) -> pd.DataFrame:
+    """The frame with `priority` and the parts as columns, highest priority first (ties: Authority Score, name)."""
+    out = frame.join(parts[[c for c in PART_CODES if c not in frame]])
+    out["priority"] = priority_score(parts.loc[frame.index], weights)
+    return out.sort_values(["priority", "domain_ascore", "domain"], ascending=[False, False, True],
+                           kind="stable", na_position="last")

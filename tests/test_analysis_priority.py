@@ -1,0 +1,110 @@
+"""Priority of gap opportunities: each part on a small fixture, weights reorder, weights stored and reloaded."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lib.analysis import priority as p
+from lib.workspaces import create_workspace
+
+KEYWORDS = ("coffee grinder", "pour over")
+BRAND = ("alpine brew",)
+
+
+def gap_rows() -> pd.DataFrame:
+    return pd.DataFrame({
+        "domain": pd.array(["coffeegrinderlab.com", "pourovernotes.net", "grinderhub.org", "gardening.com",
+                            "alpine-brew-fans.com", "news.bigpaper.com"], dtype="str"),
+        "root_domain": pd.array(["coffeegrinderlab.com", "pourovernotes.net", "grinderhub.org", "gardening.com",
+                                 "alpine-brew-fans.com", "bigpaper.com"], dtype="str"),
+        "domain_ascore": pd.array([40, 3, 12, 70, None, 95], dtype="Int64"),
+        "competitors_linked": [4, 1, 2, 0, 3, 4],
+    })
+
+
+def backlinks() -> pd.DataFrame:
+    return pd.DataFrame({
+        "source_domain": pd.array(["gardening.com"] * 3 + ["grinderhub.org"] * 2, dtype="str"),
+        "source_title": pd.array(["Roses", "Best coffee grinder for a cabin", "", "Hub", "Hub"], dtype="str"),
+        "anchor": pd.array(["roses", "", "", "click", "a burr tool"], dtype="str"),
+        "link_type": pd.array(["text", "text", "image", "text", "text"], dtype="str"),
+        "sitewide": [False, True, False, False, False],
+    })
+
+
+def test_relevance_from_names_titles_and_anchors():
+    frame = gap_rows()
+    rel = p.relevance(frame["domain"], KEYWORDS, BRAND, p.link_texts(backlinks()))
+    assert rel.tolist() == [1.0, 1.0, 0.6, 1.0, 1.0, 0.0]
+    # gardening.com only through its page title "Best coffee grinder for a cabin"
+    assert p.relevance(frame["domain"], KEYWORDS, BRAND).tolist() == [1.0, 1.0, 0.6, 0.0, 1.0, 0.0]
+    assert p.relevance(frame["domain"], (), ()).isna().all()
+
+
+def test_authority_band_is_not_higher_is_better():
+    fit = p.authority_fit(pd.Series(pd.array([0, 5, 12, 20, 40, 60, 80, 95, 100, None], dtype="Int64")))
+    assert fit.iloc[:9].round(4).tolist() == [0.0, 0.0, round(7 / 15, 4), 1.0, 1.0, 1.0, 0.8, 0.575, 0.5]
+    assert math.isnan(fit.iloc[9])
+
+
+def test_content_share_counts_text_links_that_are_not_sitewide():
+    shares = p.content_share(backlinks())
+    assert shares.to_dict() == {"gardening.com": pytest.approx(1 / 3), "grinderhub.org": 1.0}
+
+
+def test_every_part_on_the_fixture():
+    frame = gap_rows()
+    risk = pd.DataFrame({"domain": ["coffeegrinderlab.com", "gardening.com", "bigpaper.com"],
+                         "risk_score": pd.array([0, 60, 20], dtype="Int64")})
+    parts = p.priority_parts(frame, 4, keywords=KEYWORDS, brand_terms=BRAND, backlinks=backlinks(), risk=risk)
+    assert list(parts.columns) == list(p.PART_CODES)
+    assert parts["competitors"].tolist() == [1.0, 0.25, 0.5, 0.0, 0.75, 1.0]
+    assert parts["relevance"].tolist() == [1.0, 1.0, 0.6, 1.0, 1.0, 0.0]
+    content = parts["content"].tolist()
+    assert content[2] == 1.0 and content[3] == pytest.approx(1 / 3) and np.isnan(content[0])
+    low_risk = parts["low_risk"].tolist()
+    assert low_risk[0] == 1.0 and low_risk[3] == pytest.approx(0.4) and low_risk[5] == pytest.approx(0.8)
+    assert np.isnan(low_risk[1])  # not scored
+    assert parts["traffic"].isna().all()  # no traffic column: left out
+    assert p.available(parts) == ("relevance", "competitors", "content", "authority", "low_risk")
+
+
+def test_traffic_on_a_log_scale():
+    score = p.traffic_score(pd.Series([0, 9, 99, None]))
+    assert score.iloc[:3].round(4).tolist() == [0.0, 0.5, 1.0] and math.isnan(score.iloc[3])
+
+
+def test_score_is_the_weighted_mean_of_available_parts_unknown_neutral():
+    parts = pd.DataFrame({"relevance": [1.0, 0.0], "competitors": [0.0, 1.0], "content": [np.nan, 1.0],
+                          "authority": [1.0, 1.0], "low_risk": [np.nan, np.nan], "traffic": [np.nan, np.nan]})
+    weights = {"relevance": 2, "competitors": 1, "content": 1, "authority": 0, "low_risk": 5, "traffic": 5}
+    # low_risk and traffic have no value anywhere: left out. Row 0: (2*1 + 0 + 1*0.5) / 4
+    assert p.priority_score(parts, weights).tolist() == [62, 50]
+
+
+def test_weights_change_the_order():
+    frame = gap_rows()
+    parts = p.priority_parts(frame, 4, keywords=KEYWORDS, brand_terms=BRAND)
+    by_relevance = p.prioritise(frame, parts, {c: 0 for c in p.PART_CODES} | {"relevance": 5})
+    by_competitors = p.prioritise(frame, parts, {c: 0 for c in p.PART_CODES} | {"competitors": 5})
+    assert by_relevance["domain"].iloc[-1] in ("gardening.com", "news.bigpaper.com")
+    assert by_competitors["domain"].tolist()[:2] == ["news.bigpaper.com", "coffeegrinderlab.com"]
+    assert by_competitors["domain"].iloc[-1] == "gardening.com"
+    # pourovernotes.net: relevant but one competitor and Authority Score 3
+    assert by_relevance["domain"].tolist().index("pourovernotes.net") < \
+        by_competitors["domain"].tolist().index("pourovernotes.net")
+    assert by_relevance["priority"].is_monotonic_decreasing
+
+
+def test_weights_are_cleaned_stored_and_reloaded(data_dir):
+    workspace = create_workspace("Shop", "shop.com", ["a.com"])
+    assert p.load_weights(workspace.id) == p.DEFAULT_WEIGHTS
+    saved = p.save_weights(workspace.id, {"relevance": 9, "traffic": -2, "content": "x", "bogus": 3,
+                                          "authority": 2.6})
+    assert saved == p.DEFAULT_WEIGHTS | {"relevance": 5, "traffic": 0, "authority": 3}
+    assert p.load_weights(workspace.id) == saved
+    assert p.load_weights(workspace.id, data_dir) == saved
