@@ -5,7 +5,7 @@ Run with `streamlit run app.py`. The first start creates a demo workspace.
 
 import streamlit as st
 
-from ui import sidebar
+from ui import presentation, sidebar
 
 st.set_page_config(page_title="Linkscope", page_icon=":material/hub:", layout="wide")
 
@@ -30,5 +30,5 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES)
-sidebar.render()
+presentation.apply(sidebar.render())
 navigation.run()

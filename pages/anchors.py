@@ -11,7 +11,7 @@ from lib.analysis import anchor_profile as ap
 from lib.analysis.anchors import CATEGORIES, LABELS, AnchorContext
 from lib.charts import anchors as charts
 from lib.workspaces import WorkspaceError, get_setting, set_setting, update_workspace
-from ui import components, filters, state
+from ui import components, filters, presentation, state
 from ui.charts import show
 from ui.tables import data_table, selection_key
 
@@ -24,25 +24,28 @@ def _terms(text: str) -> list[str]:
     return [t.strip() for t in text.replace(",", "\n").splitlines() if t.strip()]
 
 
-with st.expander("Your brand terms and target keywords", expanded=not workspace.target_keywords,
-                 icon=":material/tune:"):
-    with st.form("anchor_terms"):
-        left, right = st.columns(2)
-        brand = left.text_area("Brand terms (one per line)", "\n".join(workspace.brand_terms), height=130,
-                               help="Names people use for you. Your domain name "
-                                    f"({workspace.own_domain.split('.')[0]}) "
-                                    "always counts as brand.")
-        keywords = right.text_area("Target keywords (one per line)", "\n".join(workspace.target_keywords),
-                                   height=130, help="The searches you want to rank for. An anchor equal to one is "
-                                                    "exact match; one with most of its words is partial match.")
-        if st.form_submit_button("Save and reclassify", type="primary"):
-            try:
-                update_workspace(replace(workspace, brand_terms=tuple(_terms(brand)),
-                                         target_keywords=tuple(_terms(keywords))), state.data_root())
-            except WorkspaceError as error:
-                st.error(str(error))
-            else:
-                st.rerun()
+if presentation.is_presenting():
+    presentation.hidden("Brand terms and keyword settings")
+else:
+    with st.expander("Your brand terms and target keywords", expanded=not workspace.target_keywords,
+                     icon=":material/tune:"):
+        with st.form("anchor_terms"):
+            left, right = st.columns(2)
+            brand = left.text_area("Brand terms (one per line)", "\n".join(workspace.brand_terms), height=130,
+                                   help="Names people use for you. Your domain name "
+                                        f"({workspace.own_domain.split('.')[0]}) "
+                                        "always counts as brand.")
+            keywords = right.text_area("Target keywords (one per line)", "\n".join(workspace.target_keywords),
+                                       height=130, help="The searches you want to rank for. An anchor equal to one is "
+                                                        "exact match; one with most of its words is partial match.")
+            if st.form_submit_button("Save and reclassify", type="primary"):
+                try:
+                    update_workspace(replace(workspace, brand_terms=tuple(_terms(brand)),
+                                             target_keywords=tuple(_terms(keywords))), state.data_root())
+                except WorkspaceError as error:
+                    st.error(str(error))
+                else:
+                    st.rerun()
 
 backlinks_snapshot = state.latest(workspace, "backlinks")
 anchors_snapshot = state.latest(workspace, "anchors")

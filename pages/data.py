@@ -2,14 +2,25 @@
 
 import streamlit as st
 
-from lib import importer, snapshots
+from lib import importer, logo, snapshots
 from lib.schema import KINDS
 from lib.workspaces import MAX_COMPETITORS, Workspace, WorkspaceError, create_workspace, update_workspace
-from ui import api_panel, components, state
+from ui import api_panel, components, presentation, state
 
 workspace = state.current_workspace()
 st.title("Data & settings")
 st.caption(f"Workspace **{workspace.name}** · {workspace.own_domain}")
+
+if presentation.is_presenting():
+    # A client sees what data the analysis rests on, never keys, files or settings.
+    presentation.hidden("Imports, the Semrush API key, snapshot files and workspace settings")
+    held = snapshots.list_snapshots(workspace.id, root=state.data_root())
+    if held:
+        st.dataframe([{"Data date": s.data_date, "Kind": KINDS[s.kind].label, "About": s.target_domain,
+                       "Rows": s.rows} for s in reversed(held)], hide_index=True)
+    else:
+        st.info("No data imported yet.")
+    st.stop()
 
 upload_tab, api_tab, snapshots_tab, settings_tab, new_tab = st.tabs(
     ["Import exports", "Semrush API", "Snapshots", "Workspace settings", "New workspace"])
@@ -105,6 +116,24 @@ with settings_tab:
         else:
             st.success("Saved.")
             st.rerun()
+    st.divider()
+    st.markdown("**Logo** · shown in presentation mode and on the client report")
+    current_logo = logo.load_logo(workspace.id, state.data_root())
+    if current_logo:
+        st.image(current_logo, width=160)
+    logo_file = st.file_uploader("Logo image (PNG, JPEG, GIF or WebP, at most 2 MB)",
+                                 type=["png", "jpg", "jpeg", "gif", "webp"], key=f"logo_upload_{workspace.id}")
+    save_col, remove_col, _ = st.columns([1, 1, 3])
+    if save_col.button("Use this logo", disabled=logo_file is None, icon=":material/image:"):
+        try:
+            logo.save_logo(workspace.id, logo_file.getvalue(), state.data_root())
+        except logo.LogoError as error:
+            st.error(str(error))
+        else:
+            st.rerun()
+    if current_logo and remove_col.button("Remove the logo", icon=":material/hide_image:"):
+        logo.remove_logo(workspace.id, state.data_root())
+        st.rerun()
     if workspace.is_demo:
         st.divider()
         st.markdown("The demo workspace is generated data about a fictional coffee-gear site.")

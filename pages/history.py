@@ -9,7 +9,7 @@ from lib.analysis import snapshot_diff, trend
 from lib.charts import history as charts
 from lib.schema import KINDS
 from lib.workspaces import get_setting
-from ui import components, state
+from ui import components, presentation, state
 from ui.charts import show
 from ui.tables import data_table
 
@@ -216,11 +216,16 @@ listing = pd.DataFrame([{"data_date": s.data_date, "kind": KINDS[s.kind].label, 
                          "source": s.source, "file_or_report": s.source_name, "rows": s.rows,
                          "imported": s.imported_at[:16].replace("T", " ")} for s in reversed(held)])
 listing["data_date"] = pd.to_datetime(listing["data_date"])
+if presentation.is_presenting():
+    listing = listing.drop(columns="file_or_report")  # file names can name other clients or local folders
 data_table(listing, key="history_snapshots", what="snapshots", file_stem=f"{workspace.id}-snapshots", overrides={
     "data_date": st.column_config.DateColumn("Data date", format="YYYY-MM-DD"),
     "file_or_report": st.column_config.TextColumn("File or report", width="large"),
     "rows": st.column_config.NumberColumn("Rows"),
 }, height=300)
+
+if presentation.is_presenting():
+    st.stop()
 
 by_id = {s.id: s for s in held}
 if st.session_state.pop("history_deleted", False):

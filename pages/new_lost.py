@@ -10,7 +10,7 @@ from lib.analysis import new_lost
 from lib.charts import new_lost as charts
 from lib.charts.base import BAD, GOOD
 from lib.workspaces import get_setting, set_setting
-from ui import components, filters, state
+from ui import components, filters, presentation, state
 from ui.charts import show
 from ui.tables import data_table
 
@@ -168,6 +168,7 @@ with important_tab:
 
     st.multiselect("Important pages", options, key=widget_key, on_change=_save_important, args=(stored_pages,),
                    accept_new_options=True, placeholder="Choose pages or paste a URL",
+                   disabled=presentation.is_presenting(),
                    help="Pages most linked to are offered first; you can also paste any URL of your site.")
     if stored_pages:
         hits = new_lost.losses_on_pages(lost, stored_pages)

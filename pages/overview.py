@@ -12,7 +12,7 @@ from lib.analysis import overview as ov
 from lib.charts import overview as charts
 from lib.schema import KINDS
 from lib.workspaces import get_setting, set_setting
-from ui import components, state
+from ui import components, presentation, state
 from ui.charts import show
 
 SITE_ASCORE = "site_ascore"
@@ -147,7 +147,8 @@ else:
     else:
         components.metric_row([ascore_metric])
         components.needs_data("backlinks", why="Growth, link types and concentration need the backlinks.")
-    site_ascore_editor(authority)
+    if not presentation.is_presenting():
+        site_ascore_editor(authority)
 
     if "concentration" in found:
         st.subheader("Where your links come from")

@@ -11,7 +11,7 @@ from lib.analysis.categories import CATEGORIES, CATEGORY_LABELS, categorize_doma
 from lib.charts import overview as overview_charts
 from lib.charts import referring_domains as charts
 from lib.analysis.overview import ascore_distribution
-from ui import components, filters, state
+from ui import components, filters, presentation, state
 from ui.charts import show
 from ui.tables import data_table, selection_key
 
@@ -107,8 +107,9 @@ display = shown.assign(
 selected = data_table(
     display, key=selection_key("rd_table", display, "domain"), sort_by=["domain_ascore", "backlinks"],
     what="referring domains",
-    columns=["domain", "domain_ascore", "backlinks", "follow_share", "category", "mark", "note", "first_seen",
-             "last_seen", "country", "ip", "tld", "category_reason", "live_backlinks", "best_page_ascore", "lost"],
+    columns=[c for c in ["domain", "domain_ascore", "backlinks", "follow_share", "category", "mark", "note",
+                         "first_seen", "last_seen", "country", "ip", "tld", "category_reason", "live_backlinks",
+                         "best_page_ascore", "lost"] if c != "note" or not presentation.is_presenting()],
     overrides={
         "domain": st.column_config.TextColumn("Domain", pinned=True),
         "domain_ascore": st.column_config.ProgressColumn("Authority Score", min_value=0, max_value=100, format="%d"),
@@ -125,6 +126,8 @@ selected = data_table(
     height=460 if len(display) > 12 else "auto",
 )
 st.caption("Select rows (tick the boxes on the left) to mark them, change their category or see their backlinks.")
+if presentation.is_presenting():
+    presentation.hidden("Your notes on domains")
 
 if selected is not None and len(selected):
     domains = tuple(selected["domain"])
@@ -138,8 +141,12 @@ if selected is not None and len(selected):
         verdict = st.radio("Your mark", ["good", "review", ""], horizontal=True,
                            index=["good", "review", ""].index(first_mark) if first_mark in MARK_OPTIONS else 2,
                            format_func=lambda m: MARK_OPTIONS[m] if m else "No mark", key="rd_mark_choice")
-        note = st.text_input("Note", value=str(current["note"].iloc[0]) if len(domains) == 1 else "",
-                             placeholder="e.g. editorial link from a roaster we know", key="rd_mark_note")
+        note = str(current["note"].iloc[0]) if len(domains) == 1 else ""
+        if presentation.is_presenting():
+            presentation.hidden("Your notes")
+        else:
+            note = st.text_input("Note", value=note, placeholder="e.g. editorial link from a roaster we know",
+                                 key="rd_mark_note")
         if st.form_submit_button("Save mark", type="primary", icon=":material/bookmark:"):
             if verdict:
                 marks.set_marks(workspace.id, domains, verdict, note, state.data_root())

@@ -7,11 +7,16 @@ import streamlit as st
 from lib import snapshots
 from lib.schema import KINDS
 from lib.workspaces import Workspace
-from ui import state
+from ui import components, presentation, state
 
 
 def render() -> Workspace:
     workspace = state.current_workspace()
+    if presentation.toggle(st.sidebar):
+        # Other workspaces are other clients: their names stay off a shared screen.
+        st.sidebar.caption(f"Workspace: **{components.md_message(workspace.name)}**")
+        _data_summary(workspace)
+        return workspace
     available = state.workspaces()
     ids = [w.id for w in available]
     names = {w.id: w.name for w in available}
