@@ -7,6 +7,7 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -126,8 +127,9 @@ def test_report_is_one_dated_document_with_every_section(small, data_dir):
     page = Elements(report.html)
     assert [attrs["id"] for attrs in page.named("section")] == [s.key for s in report.sections]
     headings = [s.title for s in report.sections]
-    assert headings == ["Overview and growth", "Referring domains by category", "Anchor text mix",
-                        "New and lost links"][:len(SECTIONS)] + headings[4:]
+    assert headings == ["Overview and growth", "Referring domains by category", "Anchor text mix", "Link audit",
+                        "New and lost links", "Outreach status"]
+    assert len(SECTIONS) == len(headings)
     for heading in headings:
         assert f"<h2>{heading}</h2>" in report.html
     assert "<h1>Small &amp; Co / Café</h1>" in report.html
@@ -135,7 +137,7 @@ def test_report_is_one_dated_document_with_every_section(small, data_dir):
     assert report.html.count(plotly_js()) == 1
     assert report.html.count("plotly.js v") == 1
     charts = report.html.count("Plotly.newPlot(")
-    assert charts == 7  # 2 growth, categories, 2 anchor mixes, 2 new and lost
+    assert charts == 7  # 2 growth, categories, 2 anchor mixes, 2 new and lost (no outreach chart: no prospects)
     assert_inert(page, charts)
     assert report.file_name == "linkscope-report-small-co-caf-2024-05-10.html"
 
@@ -205,3 +207,37 @@ def test_links_only_for_web_urls(url, linked):
     made = link(url)
     assert made.startswith("<a href=") is linked
     assert "<b>" not in made
+
+
+def test_audit_counts_decisions_and_the_disavow_file_without_notes(small, data_dir):
+    from lib import decisions
+
+    decisions.set_decisions(small.id, ["c.example"], "disavow", "PRIVATE-NOTE paid link", root=data_dir)
+    decisions.set_decisions(small.id, ["https://b.example/1", "https://c.example/2"], "disavow", scope="url",
+                            root=data_dir)
+    decisions.set_decisions(small.id, ["a.example"], "keep", "PRIVATE-NOTE friend", root=data_dir)
+    report = make_report(small, data_dir, TODAY)
+    [audit] = [s for s in report.sections if s.key == "audit"]
+    # c.example's own URL is folded into its domain line: one domain and b's URL.
+    assert "Disavow file 2 1 domains, 1 URLs" in Elements(audit.body).words
+    assert "Domains reviewed 2 of" in Elements(audit.body).words
+    assert audit.summary.endswith("2 disavow entries")
+    assert "PRIVATE-NOTE" not in report.html
+
+
+def test_outreach_status_without_contacts_or_notes(small, data_dir):
+    from lib import outreach
+
+    outreach.add_prospects(small.id, ["won.example", "wait.example", "fresh.example"], "gap", data_dir)
+    rows = outreach.outreach_list(small.id, data_dir).set_index("domain")
+    rows.loc["won.example", ["status", "contact", "note"]] = ["won", "jane@won.example", "PRIVATE-NOTE"]
+    rows.loc["wait.example", ["status", "next_follow_up"]] = ["contacted", pd.Timestamp("2024-05-12")]
+    assert outreach.save_edits(small.id, rows.reset_index(), data_dir).saved
+    report = make_report(small, data_dir, TODAY)
+    [section] = [s for s in report.sections if s.key == "outreach"]
+    assert section.summary == "3 prospects, 1 won, 1 follow-ups due"
+    words = Elements(section.body).words
+    assert "Prospects 3 Contacted 1 Replied 0 Links won 1" in words
+    assert "Links won: 1 Domain Status Found in Last contact won.example Won gap" in words
+    assert "Next follow-ups: 1" in words and "wait.example Contacted gap — 12 May 2024" in words
+    assert "jane@" not in report.html and "PRIVATE-NOTE" not in report.html
