@@ -117,7 +117,7 @@ else:
     due_shown = due.assign(when=when, status=due["status"].map(outreach.STATUS_LABELS))
     due_columns = ["domain", "when", "next_follow_up", "status", "last_contact", "contact", "note"]
     due_shown = due_shown[[c for c in due_columns if not (presenting and c in PRIVATE)]]
-    st.dataframe(due_shown, hide_index=True, key="outreach_due",
+    st.dataframe(due_shown, hide_index=True,
                  column_config=column_config(due_shown, {"when": st.column_config.TextColumn("When")}))
 
 st.subheader("Prospects")
