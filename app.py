@@ -22,6 +22,7 @@ PAGES = {
         st.Page("pages/report.py", title="Client report", icon=":material/summarize:", url_path="report"),
     ],
     "Act": [
+        st.Page("pages/audit.py", title="Audit", icon=":material/gpp_maybe:", url_path="audit"),
         st.Page("pages/outreach.py", title="Outreach", icon=":material/forward_to_inbox:", url_path="outreach"),
     ],
     "Workspace": [
