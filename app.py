@@ -23,6 +23,7 @@ PAGES = {
     ],
     "Act": [
         st.Page("pages/audit.py", title="Audit", icon=":material/gpp_maybe:", url_path="audit"),
+        st.Page("pages/gap.py", title="Backlink gap", icon=":material/join_inner:", url_path="gap"),
         st.Page("pages/outreach.py", title="Outreach", icon=":material/forward_to_inbox:", url_path="outreach"),
     ],
     "Workspace": [
