@@ -329,3 +329,38 @@ def combinations(gap: Gap, top: int = 12) -> pd.DataFrame:
         rows.append({"combination": label + (" only" if len(members) == 1 else ""), "domains": tuple(members),
                      "count": int(n)})
     return pd.DataFrame(rows)
+
+
+def risk_facts(gap_frame: pd.DataFrame, referring_domains: Sequence[pd.DataFrame | None] = ()) -> pd.DataFrame:
+    """What lib.analysis.risk needs about each gap domain: Authority Score, plus IP, country and first seen
+    from any Referring Domains data of the compared domains (the gap export has no IPs)."""
+    facts = pd.DataFrame({"domain": gap_frame["domain"], "root_domain": gap_frame["root_domain"],
+                          "domain_ascore": gap_frame["domain_ascore"],
+                          "backlinks": gap_frame[[c for c in gap_frame.columns if c.startswith("backlinks_")]]
+                          .sum(axis=1).astype("Int64")})
+    known = [r for r in referring_domains if r is not None and len(r)]
+    if known:
+        extra = pd.concat([r[[c for c in ("root_domain", "ip", "country", "first_seen") if c in r]] for r in known],
+                          ignore_index=True).drop_duplicates("root_domain").set_index("root_domain")
+        for column in ("ip", "country", "first_seen"):
+            if column in extra:
+                facts[column] = facts["root_domain"].map(extra[column])
+    for column in ("ip", "country"):
+        facts[column] = facts[column].fillna("").astype("str") if column in facts else ""
+    if "first_seen" not in facts:
+        facts["first_seen"] = pd.NaT
+    return facts
+
+
+def gap_risk(gap_frame: pd.DataFrame, context, referring_domains: Sequence[pd.DataFrame | None] = (),
+             backlinks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The audit's risk score of every gap domain (by registrable domain), and what it rests on:
+    `basis` "links" where backlinks from the domain are known, else "domain facts" (Authority Score, name,
+    TLD, IP range), which cannot see link-level markers such as sitewide or exact-match anchors."""
+    from lib.analysis.risk import domain_risk
+
+    facts = risk_facts(gap_frame, referring_domains)
+    risk = domain_risk(backlinks if backlinks is not None else pd.DataFrame(), facts, context)
+    with_links = set(backlinks["source_domain"].astype("str")) if backlinks is not None and len(backlinks) else set()
+    risk["basis"] = np.where(risk["domain"].isin(with_links), "links", "domain facts")
+    return risk
