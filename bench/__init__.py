@@ -1,0 +1,1 @@
+"""Benchmarks with same-run baselines: `python -m bench.run --help`."""

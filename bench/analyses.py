@@ -1,0 +1,165 @@
+"""The analyses behind each page, called as the pages call them (see pages/*.py), on loaded frames.
+
+Each entry is one page's uncached work for its default view: what a user waits for the first time
+a page opens on a workspace (afterwards st.cache_data answers). Frames come loaded, as
+ui.state's shared cache_resource hands them to the pages; loading is measured separately.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from bench.generate import BRAND_TERMS, KEYWORDS
+from bench.workspace import BenchWorkspace
+from lib import marks, snapshots
+from lib.analysis import anchor_profile as ap
+from lib.analysis import new_lost
+from lib.analysis import overview as ov
+from lib.analysis import referring_domains as rd
+from lib.analysis import risk, snapshot_diff, trend
+from lib.analysis.anchors import AnchorContext
+from lib.analysis.categories import categorize_domains
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Frames:
+    """The workspace's snapshots, loaded once."""
+
+    def __init__(self, bench: BenchWorkspace):
+        self.bench = bench
+        self.history = bench.history("backlinks")
+        self.backlinks_snapshot = self.history[-1]
+        self.refdomains_snapshot = bench.snapshot("referring_domains")
+        self.anchors_snapshot = bench.snapshot("anchors")
+        self.frames = {s.id: snapshots.load_frame(s, bench.root)
+                       for s in (*self.history, self.refdomains_snapshot, self.anchors_snapshot)}
+        self.backlinks = self.frames[self.backlinks_snapshot.id]
+        self.previous = self.frames[self.history[-2].id]
+        self.refdomains = self.frames[self.refdomains_snapshot.id]
+        self.anchors = self.frames[self.anchors_snapshot.id]
+        self.data_date = self.backlinks_snapshot.data_date
+        self.workspace = bench.workspace
+
+
+def overview(f: Frames) -> object:
+    """pages/overview.py: summary_of + analyses."""
+    summary = ov.summarize(f.backlinks, f.data_date)
+    curve = ov.concentration_curve(f.backlinks, f.data_date)
+    dated = [(s.data_date, f.frames[s.id]) for s in f.history]
+    return summary, {
+        "ascore": ov.ascore_distribution(f.refdomains, f.backlinks),
+        "tlds": ov.top_tlds(f.backlinks, f.refdomains, f.data_date),
+        "countries": ov.top_countries(f.refdomains),
+        "growth": ov.growth_by_month(f.backlinks, f.data_date, new_lost.vanished_backlinks(dated)),
+        "link_types": ov.link_type_counts(f.backlinks, f.data_date),
+        "rel": ov.rel_counts(f.backlinks, f.data_date),
+        "pages": ov.top_target_pages(f.backlinks, f.data_date),
+        "concentration": ov.concentration(curve),
+        "steps": ov.concentration_steps(curve),
+    }
+
+
+def referring_domains(f: Frames) -> pd.DataFrame:
+    """pages/referring_domains.py: categories + domain table (cached), then marks, default filter, chart counts."""
+    root, ws = f.bench.root, f.workspace
+    categories = categorize_domains(f.backlinks, f.refdomains, ws.target_keywords,
+                                    marks.category_overrides(ws.id, root))
+    table = rd.domain_table(f.backlinks, f.refdomains, f.data_date, categories)
+    table = rd.with_marks(table, marks.marks_for(ws.id, root))
+    shown = rd.filter_domains(table, rd.DomainFilter(include_lost=False))
+    rd.category_counts(shown)
+    return shown
+
+
+def anchors(f: Frames) -> object:
+    """pages/anchors.py: every distinct anchor classified, the profile and the over-optimisation check."""
+    profile = ap.profile_from_backlinks(f.backlinks, _anchor_context(f), f.data_date)
+    return ap.over_optimisation(profile)
+
+
+def anchors_export(f: Frames) -> object:
+    """pages/anchors.py on a workspace with only an Anchors export."""
+    return ap.over_optimisation(ap.profile_from_export(f.anchors, _anchor_context(f)))
+
+
+def _anchor_context(f: Frames) -> AnchorContext:
+    return AnchorContext(f.workspace.own_domain, f.workspace.brand_terms, f.workspace.target_keywords)
+
+
+def _risk_context(f: Frames) -> risk.RiskContext:
+    return risk.RiskContext(f.workspace.own_domain, BRAND_TERMS, KEYWORDS)
+
+
+def risk_domains(f: Frames) -> pd.DataFrame:
+    """lib/analysis/risk.py: one score per referring domain (audit queue, history trend)."""
+    return risk.domain_risk(f.backlinks, f.refdomains, _risk_context(f))
+
+
+def risk_backlinks(f: Frames) -> pd.DataFrame:
+    """lib/analysis/risk.py: one score per backlink."""
+    return risk.backlink_risk(f.backlinks, _risk_context(f), f.refdomains)
+
+
+def new_and_lost(f: Frames) -> object:
+    """pages/new_lost.py: vanished links, link events, and the report for the default range (6 months)."""
+    dated = [(s.data_date, f.frames[s.id]) for s in f.history]
+    links = new_lost.link_events(f.backlinks, new_lost.vanished_backlinks(dated), f.refdomains, f.data_date)
+    start, end = new_lost.range_ending(f.data_date, 182, "month")
+    report = new_lost.new_lost_report(links, start, end, "month", 40)
+    links["target_url"].value_counts()  # the page's options of important pages
+    return report
+
+
+def history_trend(f: Frames) -> pd.DataFrame:
+    """pages/history.py: one risk-scored trend point per Backlinks snapshot."""
+    ws = f.workspace
+    points = [trend.snapshot_point(f.frames[s.id], s.id, s.data_date, ws.own_domain, ws.brand_terms,
+                                   ws.target_keywords, f.refdomains) for s in f.history]
+    return trend.trend_frame(points)
+
+
+def history_diff(f: Frames) -> object:
+    """pages/history.py: the latest two Backlinks snapshots compared."""
+    return snapshot_diff.diff_snapshots("backlinks", f.previous, f.backlinks)
+
+
+PAGE_ANALYSES: dict[str, Callable[[Frames], object]] = {
+    "overview": overview,
+    "referring domains (categories + table)": referring_domains,
+    "anchors (classification + profile)": anchors,
+    "anchors from an Anchors export": anchors_export,
+    "risk scores per domain": risk_domains,
+    "risk scores per backlink": risk_backlinks,
+    "new & lost": new_and_lost,
+    "history: trend (risk per snapshot)": history_trend,
+    "history: snapshot diff": history_diff,
+}
+
+
+def gap_available() -> str:
+    """'' when lib/analysis/gap.py is committed, else why the gap row is empty."""
+    tracked = subprocess.run(["git", "ls-files", "--error-unmatch", "lib/analysis/gap.py"], cwd=REPO,
+                             capture_output=True).returncode == 0
+    return "" if tracked else "not available: lib/analysis/gap.py is not in git yet"
+
+
+def gap_runner(frames: dict[str, pd.DataFrame], own: str) -> Callable[[], object] | str:
+    """The gap page's analyses on five referring-domain lists, or why there are none."""
+    missing = gap_available()
+    if missing:
+        return missing
+    gap = importlib.import_module("lib.analysis.gap")
+    competitors = tuple(site for site in frames if site != own)
+
+    def run() -> object:
+        found = gap.gap_from_referring_domains(frames, own, competitors)
+        prospects = gap.filter_gap(found.frame, gap.GapFilter(categories=("opportunity",)))
+        return gap.category_counts(found.frame), prospects, gap.pairwise_overlap(found), gap.combinations(found)
+
+    return run
