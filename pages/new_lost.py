@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import important_pages, snapshots
+from lib import important_pages, outreach, snapshots
 from lib.analysis import new_lost
 from lib.charts import new_lost as charts
 from lib.charts.base import BAD, GOOD
@@ -145,6 +145,18 @@ with lost_tab:
                     "with the page each one pointed to.")
         data_table(lost, key="nl_lost_table", columns=LOST_SHOWN, overrides=LINK_COLUMNS, what="lost backlinks",
                    file_stem=f"{workspace.own_domain}-lost-backlinks-{start}-{end}", height=420)
+        strong_lost = lost[lost["strong"]].drop_duplicates("source_domain")
+        if not strong_lost.empty and st.button(
+                f"Add the {len(strong_lost):,} strong domains to outreach", icon=":material/forward_to_inbox:",
+                key="nl_add_outreach", help="Ask them for the link back: they go on the Outreach list (status New) "
+                                            "with the lost link in the note; domains already there keep theirs."):
+            notes = {row.source_domain: f"Lost link to {row.target_url}"
+                                        + (f" on {row.lost_date:%Y-%m-%d}" if pd.notna(row.lost_date) else "")
+                     for row in strong_lost.itertuples()}
+            added = outreach.add_prospects(workspace.id, strong_lost["source_domain"], "lost links",
+                                           state.data_root(), notes=notes)
+            st.toast(f"{added:,} added to Outreach; {len(strong_lost) - added:,} were already on it.",
+                     icon=":material/forward_to_inbox:")
         show(charts.top_pages(result.pages_losing, "lost_backlinks", "Pages that lost the most backlinks",
                               color=BAD, noun="lost backlinks"), key="nl_pages_losing_chart")
         data_table(result.pages_losing, key="nl_pages_losing", what="pages", overrides={

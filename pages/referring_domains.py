@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib import marks, snapshots
+from lib import marks, outreach, snapshots
 from lib.analysis import referring_domains as rd
 from lib.analysis.categories import CATEGORIES, CATEGORY_LABELS, categorize_domains
 from lib.charts import overview as overview_charts
@@ -165,6 +165,12 @@ if selected is not None and len(selected):
             marks.set_category(workspace.id, domains, None if category == KEEP_RULE else category,
                                state.data_root())
             st.rerun()
+    if st.button("Add to outreach", icon=":material/forward_to_inbox:", key="rd_add_outreach",
+                 help="Put the selected domains on the Outreach list (status New); domains already on it keep "
+                      "their status and notes."):
+        added = outreach.add_prospects(workspace.id, domains, "referring domains", state.data_root())
+        st.toast(f"{added:,} added to Outreach; {len(domains) - added:,} were already on it.",
+                 icon=":material/forward_to_inbox:")
     if backlinks_snapshot is not None:
         links = backlinks_from(root, backlinks_snapshot.id, domains)
         st.markdown(f"**Backlinks from the selected {'domain' if len(domains) == 1 else 'domains'}**")
