@@ -163,3 +163,33 @@ def test_presentation_mode_hides_contacts_notes_and_import(app_test, prospects):
     assert "status" in editor.proto.column_order
     assert not at.file_uploader and not at.text_area
     assert any("hidden in presentation mode" in c.value for c in at.caption)
+
+
+def test_add_selected_referring_domains_to_outreach(app_test, demo_data_dir):
+    at = _run(app_test("pages/referring_domains.py"))
+    table = at.dataframe[0]
+    first, second = (str(d) for d in table.value["domain"].iloc[:2])
+    outreach.add_prospects("demo", [second], "gap", demo_data_dir)
+    outreach.save_edits("demo", outreach.outreach_list("demo", demo_data_dir).assign(status="won"), demo_data_dir)
+    at.session_state[table.key] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
+    _run(at)
+    at.button(key="rd_add_outreach").click()
+    _run(at)
+    assert [t.value for t in at.toast] == ["1 added to Outreach; 1 were already on it."]
+    stored = outreach.outreach_list("demo", demo_data_dir).set_index("domain")
+    assert stored.loc[first, ["status", "source"]].tolist() == ["new", "referring domains"]
+    assert stored.loc[second, ["status", "source"]].tolist() == ["won", "gap"]
+
+
+def test_add_strong_lost_domains_to_outreach(app_test, demo_data_dir):
+    at = _run(app_test("pages/new_lost.py"))
+    label = at.button(key="nl_add_outreach").label
+    at.button(key="nl_add_outreach").click()
+    _run(at)
+    stored = outreach.outreach_list("demo", demo_data_dir)
+    assert label == f"Add the {len(stored):,} strong domains to outreach" and len(stored) > 0
+    assert set(stored["source"]) == {"lost links"} and set(stored["status"]) == {"new"}
+    assert stored["note"].str.match(r"Lost link to \S+ on \d{4}-\d\d-\d\d$").all()
+    # the page opened afterwards lists them
+    page = _run(app_test(PAGE))
+    assert sorted(_editor(page).value["domain"]) == sorted(stored["domain"])
