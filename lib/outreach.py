@@ -201,7 +201,7 @@ def _validate_edits(frame: pd.DataFrame) -> tuple[list[dict], list[Problem]]:
     """Every edited row as clean values to store, or the problems by row (1-based) and column."""
     rows: list[dict] = []
     problems: list[Problem] = []
-    for position, record in enumerate(frame.to_dict("records"), start=1):
+    for position, record in zip(frame.index + 1, frame.to_dict("records")):  # index: 0-based editor row
         domain = clean_domain(_text(record.get("domain")))
         clean = {"domain": domain, "version": _version(record.get("version"))}
         if not domain:
@@ -244,14 +244,45 @@ def _deleted_versions(deleted: pd.DataFrame | Mapping[str, int] | None) -> dict[
     return {clean_domain(_text(d)): _version(v) for d, v in pairs if clean_domain(_text(d))}
 
 
+def _comparable(record: Mapping) -> tuple:
+    """A row's editable values in one spelling (dates as ISO text, empty as ""), to tell edited from untouched."""
+    values = []
+    for column in EDITABLE:
+        value = record.get(column)
+        parse = parse_status if column == "status" else parse_date if column in DATE_COLUMNS else None
+        try:
+            value = parse(value) if parse else _text(value)
+        except ValueError:
+            value = _text(value)
+        values.append(value or "")
+    return tuple(values)
+
+
+def changed_rows(loaded: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `edited` whose editable values differ from the same domain's row in `loaded`."""
+    before = {r["domain"]: _comparable(r) for r in loaded.to_dict("records")}
+    keep = [before.get(r["domain"]) != _comparable(r) for r in edited.to_dict("records")]
+    return edited[keep]
+
+
 def save_edits(workspace_id: str, edited_rows: pd.DataFrame, root: Path | None = None, *,
-               deleted: pd.DataFrame | Mapping[str, int] | None = None) -> SaveResult:
+               deleted: pd.DataFrame | Mapping[str, int] | None = None,
+               original: pd.DataFrame | None = None) -> SaveResult:
     """Store a tab's edits: rows (with the `version` each was loaded with) and removed rows (domain -> version).
 
-    Nothing is written when any value is invalid (the problems say row and column). A row another tab changed
-    or removed since it was loaded is a conflict: left as stored, named in the result. Everything else is
-    written in one transaction, row by row; unchanged rows keep their version.
+    Pass `original` (the rows as the tab loaded them) so rows the user did not touch are skipped: an untouched
+    row whose version moved on (another tab saved it) is then no conflict. Without it every row given counts as
+    edited. Nothing is written when any value is invalid (the problems say row and column). A row another tab
+    changed or removed since it was loaded is a conflict, unless it already holds the same values: left as
+    stored, named in the result. Everything else is written in one transaction, row by row; unchanged rows keep
+    their version.
     """
+    untouched = 0
+    edited_rows = edited_rows.reset_index(drop=True)  # problems name the row as the editor showed it
+    if original is not None:
+        edits = changed_rows(original, edited_rows)
+        untouched = len(edited_rows) - len(edits)
+        edited_rows = edits
     rows, problems = _validate_edits(edited_rows)
     removals = _deleted_versions(deleted)
     if problems:
@@ -265,12 +296,12 @@ def save_edits(workspace_id: str, edited_rows: pd.DataFrame, root: Path | None =
         stored = _stored(conn, workspace_id)
         for row in rows:
             current = stored.get(row["domain"])
+            values = {c: row[c] for c in EDITABLE}
+            if current is not None and not _changed(current, values):
+                unchanged += 1  # already stored as this tab wants it (perhaps another tab made the same edit)
+                continue
             if current is None or current["version"] != row["version"]:
                 conflicts.append(row["domain"])
-                continue
-            values = {c: row[c] for c in EDITABLE}
-            if not _changed(current, values):
-                unchanged += 1
                 continue
             # The version in the WHERE clause is the optimistic lock; BEGIN IMMEDIATE already serialises writers.
             conn.execute(
@@ -291,7 +322,7 @@ def save_edits(workspace_id: str, edited_rows: pd.DataFrame, root: Path | None =
                          (workspace_id, domain, version))
             removed.append(domain)
     return SaveResult(saved=tuple(saved), removed=tuple(removed), conflicts=tuple(dict.fromkeys(conflicts)),
-                      unchanged=unchanged)
+                      unchanged=unchanged + untouched)
 
 
 def remove_prospects(workspace_id: str, domains: Iterable[str], root: Path | None = None) -> int:

@@ -167,7 +167,8 @@ if presenting:
 
 if submitted:
     removed = shown.loc[~shown.index.isin(edited.index), ["domain", "version"]]
-    result = outreach.save_edits(workspace.id, edited, root, deleted=removed)
+    # Only rows this tab changed are saved: an untouched row another tab saved meanwhile is no conflict.
+    result = outreach.save_edits(workspace.id, edited, root, deleted=removed, original=shown)
     if result.problems:
         rows = pd.DataFrame([p.as_dict() for p in result.problems])
         flash("error", f"{len(result.problems):,} values cannot be saved (listed below by row and column). "

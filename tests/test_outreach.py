@@ -226,3 +226,25 @@ def test_semicolon_utf16_file_from_excel(root):
     assert result.ok, result
     row = outreach.outreach_list("w", root).iloc[0]
     assert (row["domain"], row["status"], row["contact"]) == ("école.fr", "won", "José")
+
+
+def test_rows_not_touched_by_a_tab_are_no_conflict_when_its_original_is_given(root):
+    outreach.add_prospects("w", ["a.com", "b.com", "c.com"], "gap", root)
+    tab1 = outreach.outreach_list("w", root)
+    tab2 = outreach.outreach_list("w", root)
+    assert outreach.save_edits("w", tab1.assign(note=["one", "", ""]), root, original=tab1).saved == ("a.com",)
+    # tab two changed only c.com; its stale but untouched a.com is skipped, not a conflict
+    edited = tab2.copy()
+    edited.loc[2, "status"] = "Maybe"  # invalid: reported as the editor's row 3
+    assert [(p.row, p.domain) for p in outreach.save_edits("w", edited, root, original=tab2).problems] == \
+        [(3, "c.com")]
+    edited.loc[2, "status"] = "won"
+    result = outreach.save_edits("w", edited, root, original=tab2)
+    assert result.ok and result.saved == ("c.com",) and result.unchanged == 2
+    assert outreach.outreach_list("w", root)["note"].tolist() == ["one", "", ""]
+    # the same edit made in both tabs is no conflict either
+    tab3 = outreach.outreach_list("w", root)
+    assert outreach.save_edits("w", tab3.head(1).assign(status="replied"), root).ok
+    same = outreach.save_edits("w", tab3.head(1).assign(status="replied"), root, original=tab3)
+    assert same.ok and same.unchanged == 1 and not same.saved
+    assert outreach.changed_rows(tab3, tab3.assign(note=["one", "", " "])).empty

@@ -120,6 +120,18 @@ def test_a_row_changed_in_another_tab_is_reported_and_not_overwritten(app_test, 
     assert shown["version"].to_dict() == stored["version"].to_dict()
 
 
+def test_tabs_editing_different_rows_keep_both_edits(app_test, prospects):
+    tab_one = _run(app_test(PAGE))
+    tab_two = _run(app_test(PAGE))
+    _edit(tab_one, {0: {"note": "from tab one"}})
+    _edit(tab_two, {2: {"status": "won"}})
+    assert any("1 saved" in s.value for s in tab_two.success) and not tab_two.warning
+    stored = outreach.outreach_list("demo", prospects).set_index("domain")
+    assert stored.loc["alpha-roasters.com", "note"] == "from tab one"
+    assert stored.loc["gamma-grind.org", "status"] == "won"
+    assert _editor(tab_two).value.set_index("domain").loc["alpha-roasters.com", "note"] == "from tab one"
+
+
 def test_add_by_hand_never_resets_a_status(app_test, prospects):
     outreach.save_edits("demo", outreach.outreach_list("demo", prospects).head(1).assign(status="won"), prospects)
     at = _run(app_test(PAGE))
