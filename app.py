@@ -18,13 +18,14 @@ PAGES = {
         st.Page("pages/new_lost.py", title="New & lost", icon=":material/swap_vert:", url_path="new-lost"),
         st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
     ],
-    "Report": [
-        st.Page("pages/report.py", title="Client report", icon=":material/summarize:", url_path="report"),
-    ],
     "Act": [
         st.Page("pages/audit.py", title="Audit", icon=":material/gpp_maybe:", url_path="audit"),
         st.Page("pages/gap.py", title="Backlink gap", icon=":material/join_inner:", url_path="gap"),
         st.Page("pages/outreach.py", title="Outreach", icon=":material/forward_to_inbox:", url_path="outreach"),
+    ],
+    "Report": [
+        st.Page("pages/workflow.py", title="Monthly workflow", icon=":material/checklist:", url_path="workflow"),
+        st.Page("pages/report.py", title="Client report", icon=":material/summarize:", url_path="report"),
     ],
     "Workspace": [
         st.Page("pages/data.py", title="Data & settings", icon=":material/upload_file:", url_path="data"),

@@ -4,6 +4,7 @@ from datetime import date
 
 import streamlit as st
 
+from lib import workflow
 from lib.report import make_report
 from ui import components, state
 
@@ -25,6 +26,7 @@ st.caption("For a PDF, open the file in your browser and use Print → Save as P
 if st.button("Build the report", type="primary", icon=":material/summarize:", key="report_build"):
     with st.spinner("Building the report…"):
         st.session_state[REPORT_KEY] = (workspace.id, make_report(workspace, state.data_root(), date.today()))
+    workflow.record_event(workspace.id, "report_built", state.data_root())  # ticks the month's export step
 
 built = st.session_state.get(REPORT_KEY)
 if built is not None and built[0] == workspace.id:
