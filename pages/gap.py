@@ -102,6 +102,7 @@ with left:
     show(charts.overlap_heatmap(g.pairwise_overlap(gap), gap.you), key="gap_overlap")
 with right:
     show(charts.combinations_bar(g.combinations(gap), gap.you), key="gap_combinations")
+    st.caption(charts.COMBINATION_LEGEND)
 
 # Weights first (they decide the order), stored for the workspace so they survive a restart.
 stored = pr.load_weights(workspace.id, state.data_root())
@@ -124,7 +125,7 @@ else:
         st.dataframe(pr.parts_table(), hide_index=True, width="stretch")
 
 with st.container(border=True):
-    top = st.columns([2, 2, 2, 1.4])
+    top = st.columns([2.2, 2, 2, 1.2])
     chosen = top[0].multiselect("Category", list(g.CATEGORY_LABELS), default=["opportunity"], key="gap_categories",
                                 format_func=g.CATEGORY_LABELS.get, placeholder="All",
                                 help="Rows in any of the chosen categories; none chosen = every row.")
@@ -132,8 +133,9 @@ with st.container(border=True):
     n = len(gap.competitors)
     linked = top[2].slider("Competitors linked", 0, n, (0, n), key="gap_competitors") if n > 1 else (0, n)
     with top[3]:
-        exclude_risky = st.toggle("Exclude risky domains", key="gap_exclude_risky",
-                                  help=f"Leave out domains whose risk score is {RISKY_SCORE} or more.")
+        exclude_risky = st.toggle("Exclude risky", key="gap_exclude_risky",
+                                  help=f"Leave out domains whose risk score is {RISKY_SCORE} or more (the audit's "
+                                       "score; see the note under these filters for what it rests on).")
 
 by_links = int((risk["basis"] == "links").sum())
 st.caption(f"Risk scores: from backlinks for {by_links:,} domains, from domain facts only (Authority Score, name, "

@@ -10,6 +10,9 @@ from lib.charts.base import NEUTRAL, PALETTE, empty, styled
 from lib.charts.overview import plain_label
 
 
+COMBINATION_LEGEND = "Orange: without you (prospects) · grey: with you · green: only you."
+
+
 def _name(domain: str, you: str) -> str:
     return f"{plain_label(domain)} (you)" if domain == you else plain_label(domain)
 
@@ -32,7 +35,9 @@ def overlap_heatmap(overlap: pd.DataFrame, you: str) -> go.Figure:
 
 
 def combinations_bar(combos: pd.DataFrame, you: str) -> go.Figure:
-    """The most common sets of compared domains linked together (UpSet style), largest first."""
+    """The most common sets of compared domains linked together (UpSet style), largest first.
+
+    Orange: without you (prospects); grey: with you; green: only you (COMBINATION_LEGEND says so on the page)."""
     title = "Most common combinations of linked domains"
     if combos.empty:
         return empty(title, "No referring domains to compare.")
@@ -45,7 +50,4 @@ def combinations_bar(combos: pd.DataFrame, you: str) -> go.Figure:
         hovertemplate="%{y}: %{x:,} referring domains<extra></extra>",
     ))
     fig.update_xaxes(title_text="Referring domains")
-    fig.add_annotation(text="orange: without you (prospects) · grey: with you · green: only you", showarrow=False,
-                       x=1, xref="paper", xanchor="right", y=1.0, yref="paper", yanchor="bottom",
-                       font=dict(size=12, color=NEUTRAL))
     return styled(fig, title, max(300, 70 + 30 * len(combos)))
