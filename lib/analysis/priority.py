@@ -4,9 +4,9 @@ Each part is a column between 0 and 1, so a user can see why a domain ranks wher
 
 | part | 1 means | 0 means | from |
 | --- | --- | --- | --- |
-| relevance | a target keyword or brand term in the domain name, page titles or anchors | nothing of the niche | keywords, domain names, titles and anchors of backlinks |
+| relevance | a keyword or brand term in the domain name, titles or anchors | nothing of the niche | keywords, backlinks |
 | competitors | links to every competitor | links to none | the gap |
-| content | its links sit in content (text, not sitewide / image) | sitewide, image or form links only | backlinks from it to the compared domains |
+| content | its links sit in content (text, not sitewide / image) | sitewide or image links only | backlinks |
 | authority | Authority Score in the band worth asking (20-60) | 5 or below | the gap |
 | low_risk | risk score 0 | risk score 100 | lib.analysis.risk |
 | traffic | the most organic traffic in the list (log scale) | none | a traffic column, where the data has one |
