@@ -94,9 +94,13 @@ with st.expander("How the risk score works: markers and weights"):
     st.markdown("The score is the sum of the weights of the markers that fire, capped at 100. Every point has a "
                 "named reason. A high Authority Score never adds risk, and a free-hosting subdomain (blogspot, "
                 f"wordpress.com) is no marker by itself. A domain at **{RISKY_SCORE}** or more counts as risky.")
-    st.dataframe(weights_table(), hide_index=True, width="stretch",
-                 column_config={"weight": st.column_config.NumberColumn("Weight", format="%d"),
-                                "why it matters": st.column_config.TextColumn("Why it matters", width="large")})
+    weights_col, bands_col = st.columns([3, 2])
+    weights_col.dataframe(weights_table(), hide_index=True, width="stretch",
+                          column_config={"weight": st.column_config.NumberColumn("Weight", format="%d"),
+                                         "why it matters": st.column_config.TextColumn("Why it matters",
+                                                                                       width="large")})
+    with bands_col:
+        show(audit_charts.risk_bands(queue), key="audit_risk_bands")
 
 tab_queue, tab_semrush, tab_disavow, tab_reclaim = st.tabs(
     ["Review queue", "Semrush comparison", "Disavow file", "Broken and lost"])
@@ -285,7 +289,8 @@ with tab_disavow:
         left.download_button("Download disavow file", data=data, file_name=f"{workspace.own_domain}-disavow-"
                              f"{today.isoformat()}.txt", mime="text/plain", key="audit_disavow_download",
                              icon=":material/download:", type="primary", disabled=not new_file.entries)
-        right.caption(f"{domains_n:,} domains and {urls_n:,} single URLs; {len(data) / 1000:,.1f} kB of Google's "
+        right.caption(f"{domains_n:,} domain{'s' if domains_n != 1 else ''} and {urls_n:,} single "
+                      f"URL{'s' if urls_n != 1 else ''}; {len(data) / 1000:,.1f} kB of Google's "
                       f"2 MB, {line_count:,} of its 100,000 lines." if new_file.entries else
                       "No disavow decisions yet, so there is no file to download. Decide in the review queue.")
         if new_file.entries:

@@ -130,3 +130,18 @@ def test_reclaim_lists_lost_links_and_links_to_broken_pages():
     only_lost = reclaim_links(links, [])
     assert only_lost["source_url"].tolist() == ["https://a.com/1", "https://c.com/1"]
     assert set(only_lost["why"]) == {"lost"}
+
+
+def test_charts_show_the_agreement_and_the_risk_bands():
+    from lib.charts import audit as charts
+
+    result = compare_with_semrush(RISK, AUDIT)
+    fig = charts.agreement(result.agreement)
+    bar = fig.data[0]
+    assert list(bar.y) == list(AGREEMENT)[::-1] and list(bar.x) == [1, 1, 1, 2]  # largest at the top
+    assert list(bar.marker.color)[-1] == charts.AGREEMENT_COLORS["both risky"]
+    queue = RISK.assign(decision=["disavow", "undecided", "keep", "undecided", "undecided", "undecided"])
+    bands = charts.risk_bands(queue)
+    decided, undecided = bands.data
+    assert list(decided.x) == ["0-24", "25-49", "50-74", "75-100"]
+    assert list(decided.y) == [1, 0, 0, 1] and list(undecided.y) == [0, 1, 2, 1]

@@ -91,6 +91,16 @@ def test_review_a_domain_and_download_the_disavow_file(demo_server, page, tmp_pa
     assert first in parsed.domains
     screenshot(page, "audit_disavow")
 
+    page.get_by_role("tab", name="Semrush comparison").click()
+    wait_idle(page)
+    assert "scored by both" in app_text(page) and "only Linkscope" in app_text(page)
+    screenshot(page, "audit_semrush")
+    page.get_by_role("tab", name="Broken and lost").click()
+    wait_idle(page)
+    assert "Links to reclaim" in app_text(page)
+    assert_no_exception(page)
+    screenshot(page, "audit_broken_lost")
+
 
 def test_two_tabs_each_save_a_decision_and_both_survive(demo_server, browser):
     one_domain, other_domain = queue_domains(demo_server, 4)[2:4]
