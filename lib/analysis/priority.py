@@ -4,7 +4,7 @@ Each part is a column between 0 and 1, so a user can see why a domain ranks wher
 
 | part | 1 means | 0 means | from |
 | --- | --- | --- | --- |
-| relevance | a keyword or brand term in the domain name, titles or anchors | nothing of the niche | keywords, backlinks |
+| relevance | a keyword or brand term in the domain name, titles or anchors | none | keywords, backlinks |
 | competitors | links to every competitor | links to none | the gap |
 | content | its links sit in content (text, not sitewide / image) | sitewide or image links only | backlinks |
 | authority | Authority Score in the band worth asking (20-60) | 5 or below | the gap |
