@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -55,9 +56,42 @@ def _brand_terms(context: AnchorContext) -> list[str]:
     return [t for t in terms if t]
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """A context's terms prepared once, not once per anchor (a million backlinks have ~100,000 distinct anchors)."""
+    brands: tuple[tuple[str, str], ...]  # (" term ", squashed term or "" when too short to match squashed)
+    exact: frozenset[str]  # each keyword's words joined by one space
+    # word -> (keyword index, times the word counts among that keyword's significant words)
+    keyword_words: dict[str, tuple[tuple[int, int], ...]]
+    needed: tuple[int, ...]  # per keyword: how many significant words it has
+
+
+@lru_cache(maxsize=64)
+def _rules(context: AnchorContext) -> _Rules:
+    brands = tuple((f" {t} ", t.replace(" ", "") if len(t) > 4 else "") for t in _brand_terms(context))
+    exact, needed, index = set(), [], {}
+    for keyword in context.target_keywords:
+        key_words = _words(keyword)
+        if not key_words:
+            continue
+        exact.add(" ".join(key_words))
+        significant = [w for w in key_words if w not in _STOPWORDS] or key_words
+        for word in set(significant):
+            index.setdefault(word, []).append((len(needed), significant.count(word)))
+        needed.append(len(significant))
+    return _Rules(brands, frozenset(exact), {w: tuple(v) for w, v in index.items()}, tuple(needed))
+
+
+_EMPTY_TEXTS = frozenset({"[image]", "<img>", "image", "img", "[no anchor]", "(empty)"})
+
+
 def classify_anchor(anchor: str | None, context: AnchorContext) -> str:
+    return _classify(anchor, _rules(context))
+
+
+def _classify(anchor: str | None, rules: _Rules) -> str:
     text = (anchor or "").strip()
-    if not text or text.lower() in {"[image]", "<img>", "image", "img", "[no anchor]", "(empty)"}:
+    if not text or text.lower() in _EMPTY_TEXTS:
         return "empty"
     words = _words(text)
     if not words:
@@ -65,22 +99,19 @@ def classify_anchor(anchor: str | None, context: AnchorContext) -> str:
     if _URL.match(text):
         return "naked_url"
     joined = " ".join(words)
+    padded = f" {joined} "
     squashed = joined.replace(" ", "")
-    for term in _brand_terms(context):
-        if f" {term} " in f" {joined} " or (len(term) > 4 and term.replace(" ", "") in squashed):
+    for spaced, compact in rules.brands:
+        if spaced in padded or (compact and compact in squashed):
             return "brand"
-    word_set = set(words)
-    best_share = 0.0
-    for keyword in context.target_keywords:
-        key_words = _words(keyword)
-        if not key_words:
-            continue
-        if words == key_words:
-            return "exact_match"
-        significant = [w for w in key_words if w not in _STOPWORDS] or key_words
-        share = sum(w in word_set for w in significant) / len(significant)
-        best_share = max(best_share, share)
-    if best_share >= 0.5:
+    if joined in rules.exact:
+        return "exact_match"
+    # Partial: at least half of some keyword's significant words occur in the anchor.
+    hits: dict[int, int] = {}
+    for word in set(words):
+        for keyword, times in rules.keyword_words.get(word, ()):
+            hits[keyword] = hits.get(keyword, 0) + times
+    if any(2 * found >= rules.needed[keyword] for keyword, found in hits.items()):
         return "partial_match"
     if joined in GENERIC_PHRASES:
         return "generic"
@@ -91,6 +122,7 @@ def classify_anchors(anchors: pd.Series, context: AnchorContext) -> pd.Series:
     """One category per anchor; each distinct text is classified once."""
     text = anchors.fillna("").astype("str")
     codes, uniques = pd.factorize(text, sort=False)
-    labels = pd.Index(uniques).map(lambda value: classify_anchor(value, context))
+    rules = _rules(context)
+    labels = [_classify(value, rules) for value in uniques]
     return pd.Series(pd.array(labels, dtype="str").take(codes) if len(codes) else [], index=anchors.index,
                      dtype="str")
