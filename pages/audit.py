@@ -392,8 +392,10 @@ with tab_reclaim:
             st.warning(f"{len(unmarked):,} of your pages answer with an error in the Indexed Pages export and still "
                        f"get {int(unmarked['backlinks'].fillna(0).sum()):,} backlinks.", icon=":material/link_off:")
             st.dataframe(unmarked, hide_index=True, width="stretch", column_config={
-                "target_url": st.column_config.TextColumn("Page"),
-                "response_code": st.column_config.NumberColumn("HTTP status", format="%d")})
+                "target_url": st.column_config.TextColumn("Page", width="large"),
+                "response_code": st.column_config.NumberColumn("HTTP status", format="%d"),
+                "backlinks": st.column_config.NumberColumn("Backlinks", format="%d"),
+                "domains": st.column_config.NumberColumn("Referring domains", format="%d")})
             if not presenting and st.button(f"Mark {'it' if len(unmarked) == 1 else f'these {len(unmarked):,}'} "
                                             "as broken", key="audit_mark_candidates", icon=":material/link_off:"):
                 decisions.set_broken(workspace.id, unmarked["target_url"].tolist(), True, state.data_root())
@@ -418,7 +420,7 @@ with tab_reclaim:
         ])
         data_table(found, key="audit_reclaim", sort_by=None, what="links to reclaim",
                    file_stem=f"{workspace.own_domain}-links-to-reclaim",
-                   overrides={"why": st.column_config.TextColumn("Why"),
+                   overrides={"why": st.column_config.TextColumn("Why", width="medium"),
                               "authority": st.column_config.ProgressColumn("Authority", min_value=0, max_value=100,
                                                                            format="%d"),
                               "lost_date": st.column_config.DateColumn("Lost", format="YYYY-MM-DD")})

@@ -93,7 +93,7 @@ def compare_with_semrush(risk: pd.DataFrame, audit: pd.DataFrame, *, toxic_at: i
 
 # --- Broken and lost: links worth reclaiming ---------------------------------------------------------------
 
-RECLAIM_COLUMNS = ["source_url", "target_url", "why", "anchor", "authority", "lost_date", "source_title",
+RECLAIM_COLUMNS = ["source_url", "why", "authority", "lost_date", "target_url", "anchor", "source_title",
                    "source_domain"]
 
 
