@@ -255,7 +255,7 @@ def review_progress(queue: pd.DataFrame, decided: pd.DataFrame, backlinks: pd.Da
     if backlinks is not None and len(backlinks) and len(url_rows):
         risky_open = set(queue.loc[risky & ~is_decided, "domain"])
         links = backlinks[backlinks["source_domain"].isin(risky_open)]
-        urls = links["source_url"].astype("str").map(_url_key)
+        urls = links["source_url"].astype("str").map(url_key)
         reviewed += int(urls.isin(set(url_rows["item"])).sum())
     return ReviewProgress(domains=len(queue), decided=int(is_decided.sum()), undecided=int((~is_decided).sum()),
                           by_decision=by_decision, risky_domains=int(risky.sum()),
@@ -263,7 +263,8 @@ def review_progress(queue: pd.DataFrame, decided: pd.DataFrame, backlinks: pd.Da
                           risky_links_reviewed=min(reviewed, risky_links), url_decisions=len(url_rows))
 
 
-def _url_key(url: str) -> str:
+def url_key(url: str) -> str:
+    """The key a URL decision is stored under; the URL itself when it is no http(s) URL (never decidable)."""
     try:
         return clean_item(url, "url")
     except ValueError:
