@@ -15,7 +15,8 @@ st.caption(f"{workspace.name} · {workspace.own_domain} · run it once a month: 
 
 this_month = workflow.month_of(date.today())
 months = [str(p) for p in pd.period_range(end=pd.Period(this_month, freq="M"), periods=12, freq="M")][::-1]
-month = st.selectbox("Month", months, key="workflow_month",
+month_col, _ = st.columns([1, 3])
+month = month_col.selectbox("Month", months, key="workflow_month",
                      format_func=lambda m: pd.Period(m, freq="M").strftime("%B %Y"))
 
 items = workflow.checklist(month, workflow.gather_evidence(workspace.id, month, root),
