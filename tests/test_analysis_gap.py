@@ -161,16 +161,16 @@ def test_definitions_table_has_every_category():
     assert table["definition"].str.len().gt(20).all()
 
 
-def test_five_lists_of_200000_domains_take_well_under_a_second():
+def test_both_paths_agree_on_large_random_lists():
+    # Speed is measured in bench/ (five lists of 200,000); here the two paths must agree at scale.
     rng = np.random.default_rng(7)
-    pool = pd.array([f"site{i}.example.com" for i in range(600_000)], dtype="str")
+    pool = pd.array([f"site{i}.example.com" for i in range(60_000)], dtype="str")
     frames = {}
     for name in (YOU, *COMPETITORS):
-        pick = rng.choice(len(pool), 200_000, replace=False)
+        pick = rng.choice(len(pool), 20_000, replace=False)
         frames[name] = pd.DataFrame({"domain": pool[pick], "root_domain": pool[pick],
-                                     "backlinks": pd.array(rng.integers(1, 50, 200_000), dtype="Int64"),
-                                     "domain_ascore": pd.array(rng.integers(0, 100, 200_000), dtype="Int64")})
-    best = min(_timed(lambda: g.gap_from_referring_domains(frames, YOU, COMPETITORS)) for _ in range(2))
+                                     "backlinks": pd.array(rng.integers(1, 50, 20_000), dtype="Int64"),
+                                     "domain_ascore": pd.array(rng.integers(0, 100, 20_000), dtype="Int64")})
     gap = g.gap_from_referring_domains(frames, YOU, COMPETITORS)
     # The same data as a melted Backlink Gap export: every domain once per compared domain.
     long = pd.concat([pd.DataFrame({"domain": gap.frame["domain"], "domain_ascore": gap.frame["domain_ascore"],
@@ -178,15 +178,6 @@ def test_five_lists_of_200000_domains_take_well_under_a_second():
                                     "backlinks": gap.frame[column]})
                       for name, column in zip(gap.domains, gap.backlink_columns)], ignore_index=True)
     long["compared_domain"] = long["compared_domain"].astype("str")
-    best_export = min(_timed(lambda: g.gap_from_export(long, YOU, COMPETITORS)) for _ in range(2))
-    assert (g.gap_from_export(long, YOU, COMPETITORS).frame["categories"] == gap.frame["categories"]).all()
-    # Generous for a shared CI machine; typically ~0.3 s each.
-    assert best < 1.0 and best_export < 1.0, (best, best_export)
-
-
-def _timed(run) -> float:
-    import time
-
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
+    from_export = g.gap_from_export(long, YOU, COMPETITORS)
+    assert len(gap.frame) == len(set().union(*(set(f["domain"]) for f in frames.values())))
+    assert (from_export.frame["categories"] == gap.frame["categories"]).all()
