@@ -83,7 +83,8 @@ components.metric_row([
     components.Metric("Undecided", f"{progress.undecided:,}"),
     components.Metric("Risky domains", f"{progress.risky_domains:,}",
                       help=f"Risk score {RISKY_SCORE} or more; {progress.risky_decided:,} of them decided."),
-    components.Metric("Risky links reviewed", f"{progress.risky_links_share:.0%}",
+    components.Metric("Risky links reviewed", "<1%" if 0 < progress.risky_links_share < 0.01 else
+                      f"{progress.risky_links_share:.0%}",
                       help=f"{progress.risky_links_reviewed:,} of {progress.risky_links:,} backlinks from risky "
                            "domains: their domain or their own URL has a decision."),
     components.Metric("Disavow decisions", f"{progress.by_decision['disavow']:,}",
@@ -279,7 +280,7 @@ with tab_disavow:
     try:
         data = disavow.disavow_bytes(decided, today, _reasons())
     except disavow.DisavowError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(components.md_message(str(error)), icon=":material/error:")  # quotes URLs from the data
         data = None
     if data is not None:
         new_file = disavow.parse_disavow(data)

@@ -218,3 +218,25 @@ def test_empty_workspace_asks_for_data(app_test, data_dir):
     run(at)
     assert any("Backlinks" in i.value for i in at.info)
     assert not at.metric
+
+
+def test_a_single_url_decided_on_the_page_goes_into_the_file_as_a_url(app_test, page, demo_data_dir, downloads):
+    target = str(queue_table(page)["domain"].iloc[0])
+    page.multiselect(key="audit_pick").set_value([target])
+    run(page)
+    links = next(d for d in page.dataframe if "source_url" in d.value.columns and "risk_score" in d.value.columns)
+    url = str(links.value["source_url"].iloc[0])
+    page.session_state[links.key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    run(page)
+    page.radio(key="audit_url_form_decision").set_value("disavow")
+    page.text_input(key="audit_url_form_note").set_value("one paid post")
+    page.button(key="FormSubmitter:audit_url_form-Save for 1 URL").click()
+    run(page)
+    stored = decisions.decisions_for("demo", demo_data_dir)
+    assert stored[["item", "scope", "decision", "note"]].values.tolist() == [
+        [decisions.url_key(url), "url", "disavow", "one paid post"]]
+    fresh = run(app_test(PAGE))
+    parsed = disavow.parse_disavow(next(v for k, v in downloads.items() if k.endswith(".txt")))
+    assert parsed.urls == [decisions.url_key(url)] and parsed.domains == []
+    assert metric(fresh, "Domains decided").startswith("0 of ")
+    assert metric(fresh, "Risky links reviewed") == "<1%"  # the URL of a risky domain counts as reviewed
