@@ -210,14 +210,12 @@ def test_presentation_mode_hides_notes_and_the_import(app_test, demo_data_dir):
 
 
 def test_empty_workspace_asks_for_data(app_test, data_dir):
-    from ui import state  # noqa: F401 - the page's imports must work without the demo
-
     workspace = create_workspace("Empty", "empty.com", root=data_dir)
     at = app_test(PAGE)
     at.session_state["workspace_id"] = workspace.id
     run(at)
-    assert any("Backlinks" in i.value for i in at.info)
-    assert not at.metric
+    assert any("needs a Semrush **Backlinks**" in i.value and "**Referring Domains**" in i.value for i in at.info)
+    assert not at.metric and not at.tabs
 
 
 def test_a_single_url_decided_on_the_page_goes_into_the_file_as_a_url(app_test, page, demo_data_dir, downloads):

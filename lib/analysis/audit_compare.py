@@ -26,7 +26,8 @@ AGREEMENT_EXPLAINED = {
 
 @dataclass(frozen=True)
 class AuditComparison:
-    domains: pd.DataFrame  # domain, risk_score, markers, semrush_score, semrush_markers, audited_links, status, agreement
+    # domain, risk_score, markers, semrush_score, semrush_markers, audited_links, status, agreement
+    domains: pd.DataFrame
     agreement: pd.DataFrame  # agreement, domains, share, meaning (the four rows of AGREEMENT, always)
     only_in_audit: int  # audited domains Linkscope has no score for (e.g. an older backlinks snapshot)
 

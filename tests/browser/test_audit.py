@@ -77,6 +77,10 @@ def test_review_a_domain_and_download_the_disavow_file(demo_server, page, tmp_pa
     assert stored.loc[first, ["decision", "note"]].tolist() == ["disavow", "paid network, removal refused"]
     page.mouse.wheel(0, -5000)
     screenshot(page, "audit")
+    page.get_by_text("How the risk score works: markers and weights").click()
+    wait_idle(page)
+    assert "link_network" in app_text(page) and "Referring domains by risk score" in app_text(page)
+    screenshot(page, "audit_weights")
 
     page.get_by_role("tab", name="Disavow file").click()
     wait_idle(page)
