@@ -137,7 +137,7 @@ def test_report_is_one_dated_document_with_every_section(small, data_dir):
     assert report.html.count(plotly_js()) == 1
     assert report.html.count("plotly.js v") == 1
     charts = report.html.count("Plotly.newPlot(")
-    assert charts == 7  # 2 growth, categories, 2 anchor mixes, 2 new and lost (no outreach chart: no prospects)
+    assert charts == 8  # 2 growth, categories, 2 anchor mixes, risk bands, 2 new and lost (no prospects)
     assert_inert(page, charts)
     assert report.file_name == "linkscope-report-small-co-caf-2024-05-10.html"
 

@@ -17,7 +17,7 @@ STRONG_SETTING, DEFAULT_STRONG = "new_lost_strong_ascore", 40  # as the New & lo
 RANGE_DAYS = 91  # the last three months, widened to whole months
 LOST_ROWS = 15
 
-LOST_COLUMNS = [Column("source_domain", "Domain"), Column("authority", "Authority Score", number, "num"),
+LOST_COLUMNS = [Column("source_domain", "Domain", kind="key"), Column("authority", "Authority Score", number, "num"),
                 Column("source_url", "Linking page", url_cell), Column("target_url", "Pointed to", path_cell),
                 Column("lost_date", "Lost on", day, "date")]
 

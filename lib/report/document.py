@@ -22,7 +22,9 @@ STYLE = """
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
        font: 15px/1.45 "Segoe UI", Inter, Helvetica, Arial, sans-serif; }
-main { max-width: 1040px; margin: 0 auto; padding: 32px 28px 56px; }
+/* A document column as wide as an A4 page's printable width (186 mm ≈ 704 px): charts are drawn to fit it,
+   so the printed PDF holds them whole even where the browser does not redraw them for print. */
+main { max-width: 760px; margin: 0 auto; padding: 32px 28px 56px; }
 header.report { display: flex; align-items: center; gap: 20px; padding-bottom: 18px;
                 border-bottom: 3px solid var(--accent); margin-bottom: 12px; }
 header.report img.logo { max-height: 64px; max-width: 200px; object-fit: contain; }
@@ -38,35 +40,35 @@ p.missing { color: var(--muted); font-style: italic; }
 p.verdict { padding: 10px 14px; border-radius: 8px; background: #ecfdf5; border-left: 4px solid var(--good); }
 p.verdict.warn { background: #fffbeb; border-left-color: var(--warn); }
 p.small, .caption { color: var(--muted); font-size: 13px; }
-.metrics { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; margin: 8px 0 6px; }
-.metric { border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px; background: var(--soft); }
+.metrics { display: grid; grid-template-columns: repeat(auto-fit, minmax(105px, 1fr)); gap: 8px; margin: 8px 0 6px; }
+.metric { border: 1px solid var(--line); border-radius: 10px; padding: 8px 10px; background: var(--soft); }
 .metric .label { color: var(--muted); font-size: 13px; }
-.metric .value { font-size: 26px; font-weight: 600; }
-.metric .note { font-size: 13px; color: var(--muted); }
+.metric .value { font-size: 23px; font-weight: 600; }
+.metric .note { font-size: 12px; color: var(--muted); }
 .metric .note.good { color: var(--good); }
 .metric .note.bad { color: var(--bad); }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
-.grid3 { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 12px; }
 .chart { min-width: 0; margin: 6px 0; }
-table { width: 100%; border-collapse: collapse; font-size: 13px; margin: 6px 0 12px; }
+table { width: 100%; border-collapse: collapse; font-size: 12.5px; margin: 6px 0 12px; }
 caption { text-align: left; font-weight: 600; font-size: 14px; padding: 4px 0 6px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top;
          overflow-wrap: anywhere; }
 th { background: var(--soft); font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
-td.date, th.date { white-space: nowrap; }
+td.date, td.key, th { white-space: nowrap; }
 a { color: var(--accent); }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line);
          padding-top: 10px; }
-@page { size: A4; margin: 14mm 12mm; }
+@page { size: A4; margin: 14mm 11mm; }
 @media print {
   body { font-size: 12px; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   main { max-width: none; padding: 0; }
   nav.toc, .modebar-container { display: none !important; }
-  section { break-before: auto; }
+  section { break-before: page; border-top: none; padding-top: 0; margin-top: 0; }
+  section:first-of-type { break-before: auto; padding-top: 12px; }
   section h2, section h3 { break-after: avoid; }
-  .chart, .metric, tr, p.verdict { break-inside: avoid; }
-  .grid3 { grid-template-columns: 1fr 1fr; }
+  /* Report tables hold at most 15 rows: each fits on one page, so none is split from its header. */
+  .chart, .metric, table, p.verdict { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 """

@@ -60,7 +60,7 @@ class Column:
     key: str
     label: str
     cell: Callable[[object], str] = lambda v: esc(shorten(v))
-    kind: str = ""  # "num" (right-aligned) or "date" (kept on one line)
+    kind: str = ""  # "num" (right-aligned), "date" or "key" (a domain: kept on one line)
 
 
 def number(value: object) -> str:
@@ -131,4 +131,4 @@ def chart(fig: go.Figure) -> str:
 
 def charts(figures: Sequence[go.Figure]) -> str:
     inner = "".join(chart(f) for f in figures)
-    return f'<div class="grid{len(figures)}">{inner}</div>' if len(figures) > 1 else inner
+    return f'<div class="grid2">{inner}</div>' if len(figures) > 1 else inner

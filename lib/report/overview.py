@@ -111,17 +111,14 @@ def categories_section(inputs: Inputs) -> Section:
     strongest = domains.assign(label=domains["category"].map(CATEGORY_LABELS).fillna(domains["category"]))
     strongest = strongest.sort_values(["domain_ascore", "backlinks"], ascending=False, na_position="last")
     body = (charts([rd_charts.categories(counts)])
-            + '<div class="grid2"><div>'
             + table(counts, [Column("label", "Category"), Column("domains", "Domains", number, "num"),
                              Column("share", "Share", percent, "num"),
                              Column("backlinks", "Backlinks", number, "num")], "Domains per category")
-            + "</div><div>"
-            + table(strongest.head(TOP_ROWS), [Column("domain", "Domain"),
+            + table(strongest.head(TOP_ROWS), [Column("domain", "Domain", kind="key"),
                                                Column("domain_ascore", "Authority Score", number, "num"),
                                                Column("backlinks", "Backlinks", number, "num"),
                                                Column("label", "Category")],
-                    f"The {min(TOP_ROWS, len(strongest))} strongest referring domains")
-            + "</div></div>")
+                    f"The {min(TOP_ROWS, len(strongest))} strongest referring domains"))
     suspicious = int(counts.loc[counts["category"] == "suspicious", "domains"].sum())
     summary = f"{total:,} live referring domains in {len(counts)} categories, {suspicious:,} suspicious"
     return Section(key, title, summary, body)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from lib import decisions, disavow, outreach
-from lib.analysis.risk import RISKY_SCORE, RiskContext, domain_risk
+from lib.analysis.risk import MARKERS, RISKY_SCORE, RiskContext, domain_risk
+from lib.charts import audit as audit_charts
 from lib.charts.base import PALETTE, bar
 from lib.report.document import Section
 from lib.report.inputs import Inputs
@@ -34,7 +35,8 @@ def audit_section(inputs: Inputs) -> Section:
     entries, disavow_note = _disavow_entries(decided, inputs)
     risky = queue[queue["risk_score"].fillna(0) >= RISKY_SCORE]
     labels = decisions.DECISION_LABELS
-    shown = risky.head(TOP_ROWS).assign(decision=lambda f: f["decision"].map(labels).fillna(f["decision"]))
+    shown = risky.head(TOP_ROWS).assign(decision=lambda f: f["decision"].map(labels).fillna(f["decision"]),
+                                        markers=lambda f: f["markers"].map(_marker_names))
     body = (metrics([Figure("Domains scored", f"{progress.domains:,}"),
                      Figure("Risky domains", f"{progress.risky_domains:,}", f"risk score {RISKY_SCORE}+",
                             "bad" if progress.risky_domains else ""),
@@ -44,17 +46,30 @@ def audit_section(inputs: Inputs) -> Section:
                      Figure("Disavow file", f"{entries:,}", disavow_note)])
             + paragraph("Google ignores most spammy links by itself. A high risk score is a reason to look at a "
                         "site, not a verdict; disavowing is kept for clearly manipulative links that could not "
-                        "be removed.", "small"))
+                        "be removed.", "small")
+            + charts([audit_charts.risk_bands(queue)]))
     if len(shown):
-        body += table(shown, [Column("domain", "Domain"), Column("risk_score", "Risk score", number, "num"),
-                              Column("reasons", "Why"), Column("backlinks", "Backlinks", number, "num"),
-                              Column("decision", "Decision")],
+        body += table(shown, [Column("domain", "Domain", kind="key"),
+                              Column("risk_score", "Risk score", number, "num"), Column("markers", "Why"),
+                              Column("backlinks", "Backlinks", number, "num"), Column("decision", "Decision", kind="key")],
                       f"The riskiest domains: {len(shown)} of {len(risky):,} at risk score {RISKY_SCORE}+")
+        body += _legend(risky.head(TOP_ROWS)["markers"])
     else:
         body += paragraph(f"No referring domain scores {RISKY_SCORE} or more.")
     summary = (f"{progress.risky_domains:,} risky domains, {progress.decided:,} of {progress.domains:,} reviewed, "
                f"{entries:,} disavow entries")
     return Section(key, title, summary, body)
+
+
+def _marker_names(markers: object) -> str:
+    return ", ".join(name.strip().replace("_", " ") for name in str(markers).split(";") if name.strip())
+
+
+def _legend(markers: pd.Series) -> str:
+    """What each marker in the table means, from the risk model's own explanations."""
+    used = dict.fromkeys(name.strip() for text in markers for name in str(text).split(";") if name.strip())
+    lines = [f"{name.replace('_', ' ')}: {MARKERS[name].explanation}" for name in used if name in MARKERS]
+    return paragraph(" · ".join(lines), "small") if lines else ""
 
 
 def _disavow_entries(decided: pd.DataFrame, inputs: Inputs) -> tuple[int, str]:
@@ -79,6 +94,7 @@ def outreach_section(inputs: Inputs) -> Section:
     fig = bar(frame, "label", "prospects", "Prospects by status", height=280,
               hover="%{x}: %{y:,} prospects<extra></extra>")
     fig.update_traces(marker_color=[STATUS_COLORS.get(s, PALETTE[0]) for s in frame["status"]])
+    fig.update_yaxes(tickformat=",d", dtick=max(1, -(-int(frame["prospects"].max()) // 5)), rangemode="tozero")
     labelled = prospects.assign(status=prospects["status"].map(outreach.STATUS_LABELS).fillna(prospects["status"]))
     won = labelled[prospects["status"] == "won"]
     due = outreach.due(prospects, inputs.today)
@@ -87,7 +103,7 @@ def outreach_section(inputs: Inputs) -> Section:
                      Figure("Links won", f"{counts['won']:,}", tone="good" if counts["won"] else ""),
                      Figure("Follow-ups due", f"{len(due):,}", "within 7 days")])
             + charts([fig]))
-    columns = [Column("domain", "Domain"), Column("status", "Status"), Column("source", "Found in"),
+    columns = [Column("domain", "Domain", kind="key"), Column("status", "Status"), Column("source", "Found in"),
                Column("last_contact", "Last contact", day, "date")]
     if len(won):
         body += table(won.head(TOP_ROWS), columns, f"Links won: {len(won):,}")
