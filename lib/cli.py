@@ -1,4 +1,4 @@
-"""Command line: ``python -m lib.cli summarize FILE...``.
+"""Command line: ``python -m lib.cli summarize FILE...`` and ``python -m lib.cli backup DIRECTORY``.
 
 One JSON object per table (a ZIP may hold several) on its own line, with the rows rejected, the
 cells that could not be read and the key figures of the table's kind. Exit status 0 when every file
@@ -31,7 +31,17 @@ def main(argv: list[str] | None = None) -> int:
         description="Read Semrush export files (CSV, XLSX, ZIP) and print one JSON object per table: "
                     "kind, rows, rejected rows, unreadable cells and the key totals of that kind.")
     summarize.add_argument("files", nargs="+", metavar="FILE", help="export files to read")
+    backup_command = commands.add_parser(
+        "backup", help="write a consistent ZIP backup of the data directory",
+        description="Write linkscope-backup-<time>.zip of the data directory (LINKSCOPE_DATA_DIR or ~/.linkscope) "
+                    "into DIRECTORY; safe while the app runs. The API cache is left out.")
+    backup_command.add_argument("directory", metavar="DIRECTORY", type=Path, help="where to write the ZIP")
     args = parser.parse_args(argv)
+    if args.command == "backup":
+        from lib.backup import backup
+
+        print(backup(args.directory))
+        return 0
     return _summarize(args.files)
 
 
