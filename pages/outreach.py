@@ -9,6 +9,9 @@ from lib import outreach
 from ui import components, filters, presentation, state
 from ui.tables import column_config, download_buttons, selection_key
 
+LABELS = {"domain": "Domain", "status": "Status", "next_follow_up": "Next follow-up", "last_contact": "Last contact",
+          "contact": "Contact", "note": "Note", "target_url": "Your page to link", "source": "Added from",
+          "added_at": "Added", "when": "When"}
 PRIVATE = ("contact", "note")  # a client on a screen-share does not see whom you write to or what you think
 SOURCE_PAGES = (
     ("pages/gap.py", "Backlink gap: domains linking to competitors, not to you", ":material/join_inner:"),
@@ -37,6 +40,17 @@ def flash(kind: str, text: str, rows: pd.DataFrame | None = None) -> None:
     st.session_state[FLASH] = (kind, text, rows)
 
 
+def labelled_config(frame: pd.DataFrame) -> dict:
+    """ui.tables' column types (dates, safe links) under this page's column names."""
+    config = column_config(frame)
+    for name, label in LABELS.items():
+        if isinstance(config.get(name), dict):
+            config[name] = {**config[name], "label": label}
+        elif name in config:
+            config[name] = label
+    return config
+
+
 def show_flash() -> None:
     kind, text, rows = st.session_state.pop(FLASH, (None, None, None))
     if kind is None:
@@ -44,7 +58,9 @@ def show_flash() -> None:
     icon = {"success": ":material/check_circle:", "warning": ":material/warning:", "error": ":material/error:"}[kind]
     getattr(st, kind)(text, icon=icon)
     if rows is not None and not rows.empty:
-        st.dataframe(rows, hide_index=True, column_config=column_config(rows))
+        if "status" in rows.columns:
+            rows = rows.assign(status=rows["status"].map(outreach.STATUS_LABELS).fillna(rows["status"]))
+        st.dataframe(rows, hide_index=True, placeholder="", column_config=labelled_config(rows))
 
 
 def page_links() -> None:
@@ -103,7 +119,7 @@ due = outreach.due(stored, today)
 overdue = int((due["next_follow_up"] < pd.Timestamp(today)).sum())
 components.metric_row([
     *(components.Metric(outreach.STATUS_LABELS[s], f"{counts[s]:,}") for s in outreach.STATUSES),
-    components.Metric("Due this week", f"{len(due):,}", f"{overdue:,} overdue" if overdue else None,
+    components.Metric("Due", f"{len(due):,}", f"{overdue:,} overdue" if overdue else None,
                       delta_color="inverse", help="Open prospects whose next follow-up is within 7 days or past"),
 ])
 
@@ -117,8 +133,7 @@ else:
     due_shown = due.assign(when=when, status=due["status"].map(outreach.STATUS_LABELS))
     due_columns = ["domain", "when", "next_follow_up", "status", "last_contact", "contact", "note"]
     due_shown = due_shown[[c for c in due_columns if not (presenting and c in PRIVATE)]]
-    st.dataframe(due_shown, hide_index=True,
-                 column_config=column_config(due_shown, {"when": st.column_config.TextColumn("When")}))
+    st.dataframe(due_shown, hide_index=True, placeholder="", column_config=labelled_config(due_shown))
 
 st.subheader("Prospects")
 loaded: pd.DataFrame = st.session_state[LOADED]
@@ -142,7 +157,8 @@ visible = ["domain", "status", "next_follow_up", "last_contact", "contact", "not
            "added_at"]
 config = {
     "domain": st.column_config.TextColumn("Domain", pinned=True, disabled=True),
-    "status": st.column_config.SelectboxColumn("Status", options=list(outreach.STATUSES), required=True),
+    "status": st.column_config.SelectboxColumn("Status", options=list(outreach.STATUSES), required=True,
+                                               format_func=outreach.STATUS_LABELS.get),
     "next_follow_up": st.column_config.DateColumn("Next follow-up", format="YYYY-MM-DD"),
     "last_contact": st.column_config.DateColumn("Last contact", format="YYYY-MM-DD"),
     "contact": st.column_config.TextColumn("Contact", help="E-mail, name or contact form", max_chars=500),
@@ -157,7 +173,7 @@ with st.form("outreach_form", border=False):
         shown, key=editor_key, hide_index=True, num_rows="delete", width="stretch",
         column_order=[c for c in visible if not (presenting and c in PRIVATE)], column_config=config,
         disabled=["domain", "source", "added_at", "updated_at", "version"],
-        height=min(38 + 35 * max(len(shown), 1), 600),
+        height=min(38 + 35 * max(len(shown), 1), 600), placeholder="", alt="Outreach list",
     )
     st.caption(f"{len(shown):,} of {len(loaded):,} prospects. Edit cells, tick rows and press the bin icon to remove "
                "them, then Save. Nothing is stored until you save.")

@@ -63,7 +63,7 @@ def test_counts_due_list_and_editor_show_the_stored_list(app_test, prospects):
     at = _run(app_test(PAGE))
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"New": "0", "To contact": "1", "Contacted": "1", "Replied": "0", "Won": "1", "Declined": "0",
-                       "Due this week": "2"}
+                       "Due": "2"}
     due = _table_with(at, "when")
     assert due["domain"].tolist() == ["alpha-roasters.com", "beta-brew.net"]
     assert due["when"].tolist() == ["2 days overdue", "in 3 days"]
@@ -110,7 +110,7 @@ def test_a_row_changed_in_another_tab_is_reported_and_not_overwritten(app_test, 
     [warning] = at.warning
     assert "Not saved" in warning.value and "alpha" in warning.value and "1 saved" in warning.value
     # what this tab tried is shown, so it is not lost silently
-    assert _table_with(at, "status")["status"].tolist() == ["declined"]
+    assert _table_with(at, "status")["status"].tolist() == ["Declined"]
     stored = outreach.outreach_list("demo", prospects).set_index("domain")
     assert stored.loc["alpha-roasters.com", ["status", "note"]].tolist() == ["replied", "from tab two"]
     assert stored.loc["gamma-grind.org", "note"] == "tab one's note"
