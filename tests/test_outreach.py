@@ -248,3 +248,15 @@ def test_rows_not_touched_by_a_tab_are_no_conflict_when_its_original_is_given(ro
     same = outreach.save_edits("w", tab3.head(1).assign(status="replied"), root, original=tab3)
     assert same.ok and same.unchanged == 1 and not same.saved
     assert outreach.changed_rows(tab3, tab3.assign(note=["one", "", " "])).empty
+
+
+def test_the_list_survives_a_new_import_of_data(root):
+    from lib.importer import import_bytes
+    from lib.workspaces import get_workspace
+    from tests.export_fixtures import export_csv
+
+    original = _tracker(root)
+    [outcome] = import_bytes(get_workspace("w", root), export_csv("backlinks").encode(), "site.com-backlinks.csv",
+                             root=root)
+    assert outcome.error is None and outcome.snapshot is not None
+    pdt.assert_frame_equal(outreach.outreach_list("w", root), original)
