@@ -128,7 +128,7 @@ def test_report_is_one_dated_document_with_every_section(small, data_dir):
     assert [attrs["id"] for attrs in page.named("section")] == [s.key for s in report.sections]
     headings = [s.title for s in report.sections]
     assert headings == ["Overview and growth", "Referring domains by category", "Anchor text mix", "Link audit",
-                        "New and lost links", "Outreach status"]
+                        "New and lost links", "Top gap opportunities", "Outreach status"]
     assert len(SECTIONS) == len(headings)
     for heading in headings:
         assert f"<h2>{heading}</h2>" in report.html
@@ -241,3 +241,38 @@ def test_outreach_status_without_contacts_or_notes(small, data_dir):
     assert "Links won: 1 Domain Status Found in Last contact won.example Won gap" in words
     assert "Next follow-ups: 1" in words and "wait.example Contacted gap — 12 May 2024" in words
     assert "jane@" not in report.html and "PRIVATE-NOTE" not in report.html
+
+
+def _refdomains(rows: list[tuple[str, int]]) -> bytes:
+    lines = [[str(ascore), domain, "3", f"10.0.{i}.1", "US", "2024-01-01", "2024-04-30"]
+             for i, (domain, ascore) in enumerate(rows)]
+    return csv_text(HEADERS["referring_domains"], lines).encode()
+
+
+def test_gap_ranks_prospects_and_leaves_out_risky_sites(data_dir):
+    workspace = create_workspace("Gap", "mysite.com", ["rival.example"], root=data_dir)
+    for target, rows in (("mysite.com", [("a.example", 50), ("shared.example", 40)]),
+                         ("rival.example", [("shared.example", 40), ("b.example", 60), ("c.example", 20),
+                                            ("cheap-deals-best.xyz", 1)])):
+        [outcome] = import_bytes(workspace, _refdomains(rows), f"{target}-refdomains-2024-04-30.csv",
+                                 target_domain=target, root=data_dir)
+        assert outcome.snapshot is not None, outcome.error
+    import_bytes(workspace, csv_text(HEADERS["backlinks"], MAY[:1]).encode(), "mysite.com-backlinks-2024-05-01.csv",
+                 target_domain="mysite.com", root=data_dir)
+    report = make_report(workspace, data_dir, TODAY)
+    [gap] = [s for s in report.sections if s.key == "gap"]
+    words = Elements(gap.body).words
+    # b, c and the spammy name link to the rival only; that one scores 55 (low authority, keyword name,
+    # spam TLD) and is left out. a links only to you: Strong.
+    assert "Opportunities 3 link to a competitor, not you Best 3" in words
+    assert "Not risky 2 opportunities kept Strong 1 link only to you" in words
+    assert "The 2 best opportunities of 2" in words
+    assert words.index("b.example") < words.index("c.example")
+    assert "1 of 1" in words and "cheap-deals-best.xyz" not in words
+    assert gap.summary == "2 opportunities (3 linking to every competitor)"
+
+
+def test_gap_without_competitors_says_so(small, data_dir):
+    [gap] = [s for s in make_report(small, data_dir, TODAY).sections if s.key == "gap"]
+    assert not gap.available
+    assert "No competitors are set for this workspace" in gap.body

@@ -17,6 +17,7 @@ from pathlib import Path
 from lib import logo
 from lib.report.changes import new_lost_section
 from lib.report.document import Section, render
+from lib.report.gap import gap_section
 from lib.report.inputs import Inputs, read_inputs
 from lib.report.overview import anchors_section, categories_section, overview_section
 from lib.report.work import audit_section, outreach_section
@@ -24,7 +25,8 @@ from lib.workspaces import Workspace
 
 # In the order a client reads them; each returns a Section saying in one line when its data is missing.
 SECTIONS: tuple[Callable[[Inputs], Section], ...] = (
-    overview_section, categories_section, anchors_section, audit_section, new_lost_section, outreach_section,
+    overview_section, categories_section, anchors_section, audit_section, new_lost_section, gap_section,
+    outreach_section,
 )
 
 
