@@ -258,5 +258,5 @@ def test_the_list_survives_a_new_import_of_data(root):
     original = _tracker(root)
     [outcome] = import_bytes(get_workspace("w", root), export_csv("backlinks").encode(), "site.com-backlinks.csv",
                              root=root)
-    assert outcome.error is None and outcome.snapshot is not None
+    assert not outcome.error and outcome.snapshot is not None
     pdt.assert_frame_equal(outreach.outreach_list("w", root), original)
