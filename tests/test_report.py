@@ -140,6 +140,8 @@ def test_report_is_one_dated_document_with_every_section(small, data_dir):
     assert charts == 8  # 2 growth, categories, 2 anchor mixes, risk bands, 2 new and lost (no prospects)
     assert_inert(page, charts)
     assert report.file_name == "linkscope-report-small-co-caf-2024-05-10.html"
+    unnamed = create_workspace("***", "x-y.example", root=data_dir)
+    assert file_name(unnamed, TODAY) == "linkscope-report-x-y-example-2024-05-10.html"
 
 
 def test_missing_data_is_one_line_per_section(data_dir):

@@ -51,7 +51,8 @@ def audit_section(inputs: Inputs) -> Section:
     if len(shown):
         body += table(shown, [Column("domain", "Domain", kind="key"),
                               Column("risk_score", "Risk score", number, "num"), Column("markers", "Why"),
-                              Column("backlinks", "Backlinks", number, "num"), Column("decision", "Decision", kind="key")],
+                              Column("backlinks", "Backlinks", number, "num"),
+                              Column("decision", "Decision", kind="key")],
                       f"The riskiest domains: {len(shown)} of {len(risky):,} at risk score {RISKY_SCORE}+")
         body += _legend(risky.head(TOP_ROWS)["markers"])
     else:
