@@ -95,9 +95,11 @@ with st.expander("How the risk score works: markers and weights"):
     st.markdown("The score is the sum of the weights of the markers that fire, capped at 100. Every point has a "
                 "named reason. A high Authority Score never adds risk, and a free-hosting subdomain (blogspot, "
                 f"wordpress.com) is no marker by itself. A domain at **{RISKY_SCORE}** or more counts as risky.")
-    weights_col, bands_col = st.columns([3, 2])
-    weights_col.dataframe(weights_table(), hide_index=True, width="stretch",
-                          column_config={"weight": st.column_config.NumberColumn("Weight", format="%d"),
+    weights_col, bands_col = st.columns([5, 2])
+    weights = weights_table()
+    weights_col.dataframe(weights, hide_index=True, width="stretch", height=38 + 35 * len(weights),
+                          column_config={"marker": "Marker", "applies to": "Applies to",
+                                         "weight": st.column_config.NumberColumn("Weight", format="%d"),
                                          "why it matters": st.column_config.TextColumn("Why it matters",
                                                                                        width="large")})
     with bands_col:

@@ -145,3 +145,4 @@ def test_charts_show_the_agreement_and_the_risk_bands():
     decided, undecided = bands.data
     assert list(decided.x) == ["0-24", "25-49", "50-74", "75-100"]
     assert list(decided.y) == [1, 0, 0, 1] and list(undecided.y) == [0, 1, 2, 1]
+    assert [a.text for a in bands.layout.annotations] == ["1", "1", "2", "2"]

@@ -36,6 +36,9 @@ def risk_bands(queue: pd.DataFrame) -> go.Figure:
                hovertemplate="risk %{x}: %{y:,} undecided<extra></extra>"),
     ])
     fig.update_layout(barmode="stack")
+    # Most domains score low: a count over each band keeps the few risky ones readable next to a tall first bar.
+    for label, total in zip(labels, (o + d for o, d in zip(open_, done))):
+        fig.add_annotation(x=label, y=total, text=f"{total:,}", showarrow=False, yshift=10)
     fig.update_xaxes(title_text="risk score")
     fig.update_yaxes(title_text="domains")
     return styled(fig, "Referring domains by risk score", height=260)

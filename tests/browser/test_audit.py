@@ -79,7 +79,9 @@ def test_review_a_domain_and_download_the_disavow_file(demo_server, page, tmp_pa
     screenshot(page, "audit")
     page.get_by_text("How the risk score works: markers and weights").click()
     wait_idle(page)
-    assert "link_network" in app_text(page) and "Referring domains by risk score" in app_text(page)
+    expander = page.locator("[data-testid='stExpander']").filter(has_text="How the risk score works")
+    expander.locator("[data-testid='stDataFrame']").wait_for(state="visible")
+    expander.locator("[data-testid='stPlotlyChart']").wait_for(state="visible")
     screenshot(page, "audit_weights")
 
     page.get_by_role("tab", name="Disavow file").click()
