@@ -23,9 +23,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import db, marks, snapshots
+from lib import db, decisions, marks, outreach, snapshots
 from lib.workspaces import create_workspace, get_setting
-from tools.crash_worker import backlinks_export
+from tools.crash_worker import DECISION_CYCLE, backlinks_export
 
 REPO = Path(__file__).resolve().parent.parent
 ROWS = 40_000
@@ -162,9 +162,16 @@ def test_killing_decision_writes_keeps_every_acknowledged_decision(acme, data_di
         start = done[-1] + 1
         assert integrity(data_dir) == "ok"
     saved = marks.marks_for("acme", data_dir).set_index("domain")
+    decided = decisions.decisions_for("acme", data_dir).set_index("item")
+    history = decisions.decision_history("acme", root=data_dir)
+    prospects = outreach.outreach_list("acme", data_dir).set_index("domain")
     for i in acknowledged:
-        assert saved.loc[f"d{i}.example", "mark"] == ("good" if i % 2 else "review")
-        assert saved.loc[f"d{i}.example", "note"] == f"note {i}"
+        domain = f"d{i}.example"
+        assert saved.loc[domain, "mark"] == ("good" if i % 2 else "review")
+        assert saved.loc[domain, "note"] == f"note {i}"
+        assert (decided.loc[domain, "decision"], decided.loc[domain, "note"]) == (DECISION_CYCLE[i % 3], f"why {i}")
+        assert (history["item"] == domain).sum() == 1  # the history row committed with its decision
+        assert (prospects.loc[domain, "status"], prospects.loc[domain, "note"]) == ("new", f"pitch {i}")
     # The setting written after each mark is the last acknowledged value, or the one write after it.
     assert get_setting("acme", "crash_counter", root=data_dir) in (acknowledged[-1], acknowledged[-1] + 1)
 

@@ -8,8 +8,9 @@ moment knows which writes must survive.
     LINKSCOPE_DATA_DIR=/tmp/x python -m tools.crash_worker marks --workspace acme --start 0
 
 `import` imports a generated backlinks export again and again (a new name each time, so it is
-never skipped as a duplicate) and prints `imported <snapshot id> <rows>`. `marks` marks domain
-`d<i>.example` and sets a workspace setting to i, printing `saved <i>`. With --announce, the
+never skipped as a duplicate) and prints `imported <snapshot id> <rows>`. `marks` saves every kind of user
+decision about domain `d<i>.example` — a mark, an audit decision (with its history row) and an outreach
+prospect with a note — and sets a workspace setting to i, printing `saved <i>`. With --announce, the
 import also prints `writing <file>` / `written <file>` around each snapshot file it writes.
 """
 
@@ -34,6 +35,9 @@ def backlinks_export(rows: int, seed: int = 1) -> bytes:
                      f"anchor {i % 300},{rng.randrange(50)},{rng.randrange(80)},{'true' if i % 3 else 'false'},"
                      "false,false,true,false,false,false,false,2024-01-10,2024-04-30,false,false\n")
     return "".join(lines).encode()
+
+
+DECISION_CYCLE = ("keep", "remove", "disavow")
 
 
 def _ack(text: str) -> None:
@@ -75,11 +79,14 @@ def run_imports(workspace_id: str, rows: int) -> None:
 
 
 def run_marks(workspace_id: str, start: int) -> None:
-    from lib import marks
+    from lib import decisions, marks, outreach
     from lib.workspaces import set_setting
 
     for i in itertools.count(start):
-        marks.set_marks(workspace_id, f"d{i}.example", "good" if i % 2 else "review", note=f"note {i}")
+        domain = f"d{i}.example"
+        marks.set_marks(workspace_id, domain, "good" if i % 2 else "review", note=f"note {i}")
+        decisions.set_decisions(workspace_id, [domain], DECISION_CYCLE[i % 3], note=f"why {i}")
+        outreach.add_prospects(workspace_id, [domain], "manual", notes={domain: f"pitch {i}"})
         set_setting(workspace_id, "crash_counter", i)
         _ack(f"saved {i}")
 
