@@ -74,6 +74,13 @@ def test_table_from_both_exports_prefers_the_referring_domains_export():
     assert pd.isna(d.follow_share) and pd.isna(d.live_backlinks)
 
 
+def test_table_from_the_referring_domains_export_alone():
+    table = rd.domain_table(None, refdomains(), DATA_DATE).set_index("domain")
+    assert table.index.tolist() == ["a.com", "b.org", "d.de"]
+    assert table["follow_share"].dtype == "float64" and table["follow_share"].isna().all()
+    assert table["live_backlinks"].isna().all() and table.loc["a.com", "backlinks"] == 12
+
+
 def test_empty_inputs_give_an_empty_table_with_the_columns():
     table = rd.domain_table(None, None, DATA_DATE)
     assert table.empty and list(table.columns) == list(rd.COLUMNS)

@@ -130,3 +130,19 @@ def test_backlinks_export_alone_still_lists_domains(app_test, demo_data_dir):
     assert len(shown) == len(expected) > 0
     assert shown["domain_ascore"].isna().all()  # only a Referring Domains export knows a domain's score
     assert shown["best_page_ascore"].notna().any()
+
+
+def test_referring_domains_export_alone_lists_domains_without_follow_shares(app_test, demo_data_dir):
+    demo = get_workspace("demo", demo_data_dir)
+    workspace = create_workspace("Domains only", "domains-only.com", workspace_id="rdonly", root=demo_data_dir)
+    source = snapshots.latest_snapshot("demo", "referring_domains", demo.own_domain, demo_data_dir)
+    frame = snapshots.load_frame(source, demo_data_dir)
+    snapshots.save_snapshot(workspace.id, "referring_domains", frame, target_domain=workspace.own_domain,
+                            source="upload", source_name="x.csv", data_date=source.data_date, root=demo_data_dir)
+    at = app_test(PAGE)
+    at.session_state["workspace_id"] = "rdonly"
+    at.run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    assert len(shown) > 0 and shown["domain_ascore"].notna().all()
+    assert shown["follow_share"].isna().all()  # only a Backlinks export knows follow / nofollow

@@ -92,7 +92,9 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
     table = table.rename_axis("domain").reset_index()
     for name in COLUMNS:
         if name not in table:
-            table[name] = pd.Series(pd.NA if _DTYPES[name] in ("Int64", "float64") else "", index=table.index)
+            # float64 holds missing values as NaN; pd.NA cannot be cast to it.
+            missing = {"Int64": pd.NA, "float64": np.nan}.get(_DTYPES[name], "")
+            table[name] = pd.Series(missing, index=table.index)
     if categories is not None and len(categories):
         known = categories.set_index("domain")
         table["category"] = table["domain"].map(known["category"])
