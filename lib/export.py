@@ -12,11 +12,14 @@ import io
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A text already starting with an apostrophe gets one more, so that reading a file back (lib.outreach) can
+# always take exactly one away: "'=x" typed by a user survives the round trip instead of becoming "=x".
+GUARDED_START = (*FORMULA_START, "'")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 
 
 def escape_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith(GUARDED_START):
         return "'" + value
     return value
 
@@ -28,7 +31,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         series = safe[column]
         if pd.api.types.is_string_dtype(series) or series.dtype == object:
             text = series.astype("str")
-            risky = text.str.startswith(FORMULA_START) & series.notna()
+            risky = text.str.startswith(GUARDED_START) & series.notna()
             if risky.any():
                 safe[column] = series.where(~risky, "'" + text)
     safe.columns = [escape_cell(str(c)) for c in safe.columns]

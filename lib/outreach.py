@@ -404,8 +404,8 @@ def _header_key(name: object) -> str:
 
 
 def _unescape(value: str) -> str:
-    """Undo lib.export's guard: an apostrophe it put before =, +, -, @, tab or CR."""
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(export.FORMULA_START):
+    """Undo lib.export's guard: an apostrophe it put before =, +, -, @, tab, CR or another apostrophe."""
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(export.GUARDED_START):
         return value[1:]
     return value
 

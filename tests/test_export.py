@@ -36,3 +36,10 @@ def test_xlsx_cells_are_text_not_formulas():
     assert values[0] == "'=HYPERLINK(\"http://evil\")"
     assert "f" not in types  # no cell is stored as a formula
     assert sheet.cell(row=2, column=2).value == 1
+
+
+def test_a_leading_apostrophe_gets_one_more_so_reading_back_is_exact():
+    from lib.export import escape_cell
+
+    assert escape_cell("'=x") == "''=x" and escape_cell("'hello") == "''hello"
+    assert escape_cell("hello'") == "hello'" and escape_cell(5) == 5

@@ -145,6 +145,7 @@ def _tracker(root) -> pd.DataFrame:
     loaded.loc[0, ["status", "contact", "next_follow_up"]] = ["contacted", "@alpha_editor", "2026-04-01"]
     loaded.loc[1, ["status", "last_contact"]] = ["replied", "2026-03-15"]
     loaded.loc[2, "note"] = "+1 555 0100, ask Élodie; semicolons; and \"quotes\"\nsecond line"
+    loaded.loc[2, "contact"] = "'=typed with its own apostrophe"  # must come back exactly as typed
     assert outreach.save_edits("w", loaded, root).ok
     return outreach.outreach_list("w", root)
 
