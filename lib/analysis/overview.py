@@ -46,6 +46,13 @@ def lost_mask(backlinks: pd.DataFrame, data_date: date) -> np.ndarray:
     return lost
 
 
+def _live(backlinks: pd.DataFrame, data_date: date, columns: list[str]) -> pd.DataFrame:
+    """The live rows of only the columns needed: filtering all columns of a million backlinks
+    (URLs, titles, anchors) costs seconds, these few cost milliseconds."""
+    present = [c for c in columns if c in backlinks]
+    return backlinks[present][~lost_mask(backlinks, data_date)]
+
+
 def follow_mask(backlinks: pd.DataFrame) -> np.ndarray:
     return ~(_flag(backlinks, "nofollow") | _flag(backlinks, "sponsored") | _flag(backlinks, "ugc"))
 
@@ -214,7 +221,7 @@ def ascore_distribution(referring_domains: pd.DataFrame | None, backlinks: pd.Da
 
 def link_type_counts(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
     """Live backlinks per link type (text, image, form, frame)."""
-    live = backlinks[~lost_mask(backlinks, data_date)]
+    live = _live(backlinks, data_date, ["link_type"])
     counts = live["link_type"].value_counts().reindex(LINK_TYPES, fill_value=0)
     return pd.DataFrame({"link_type": list(LINK_TYPES), "label": [LINK_TYPE_LABELS[t] for t in LINK_TYPES],
                          "backlinks": counts.to_numpy(dtype="int64")})
@@ -222,7 +229,7 @@ def link_type_counts(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
 
 def rel_counts(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
     """Live backlinks by rel attribute, each link counted once: sponsored, else UGC, else nofollow, else follow."""
-    live = backlinks[~lost_mask(backlinks, data_date)]
+    live = _live(backlinks, data_date, ["sponsored", "ugc", "nofollow"])
     rel = np.select([_flag(live, "sponsored"), _flag(live, "ugc"), _flag(live, "nofollow")],
                     ["sponsored", "ugc", "nofollow"], default="follow")
     counts = pd.Series(rel, dtype="object").value_counts().reindex(REL_TYPES, fill_value=0)
@@ -235,7 +242,7 @@ def top_tlds(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | N
     """The TLDs with the most referring domains, with their backlinks (live ones, from the Backlinks export
     when there is one, else from the Referring Domains export)."""
     if backlinks is not None and len(backlinks) and "source_tld" in backlinks:
-        backlinks = backlinks[~lost_mask(backlinks, data_date)]
+        backlinks = _live(backlinks, data_date, ["source_tld", "source_domain"])
         frame = pd.DataFrame({"tld": backlinks["source_tld"].fillna("").to_numpy(),
                               "domain": backlinks["source_domain"].to_numpy()})
         grouped = frame.groupby("tld", sort=False).agg(domains=("domain", "nunique"), backlinks=("domain", "size"))
@@ -272,7 +279,7 @@ def top_countries(referring_domains: pd.DataFrame | None, limit: int = 10) -> pd
 
 def top_target_pages(backlinks: pd.DataFrame, data_date: date, limit: int = 10) -> pd.DataFrame:
     """The site's pages with the most live backlinks, with how many domains link to each."""
-    live = backlinks[~lost_mask(backlinks, data_date)]
+    live = _live(backlinks, data_date, ["target_url", "source_domain"])
     grouped = live.groupby("target_url", sort=False).agg(backlinks=("source_domain", "size"),
                                                          domains=("source_domain", "nunique")).reset_index()
     grouped = grouped.astype({"backlinks": "int64", "domains": "int64"})
@@ -282,7 +289,7 @@ def top_target_pages(backlinks: pd.DataFrame, data_date: date, limit: int = 10) 
 
 def concentration_curve(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
     """Domains ranked by live backlinks: rank, domain, backlinks, cumulative backlinks and share."""
-    live = backlinks[~lost_mask(backlinks, data_date)]
+    live = _live(backlinks, data_date, ["source_domain"])
     counts = live["source_domain"].value_counts()
     counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
     total = int(counts.sum())
