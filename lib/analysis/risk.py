@@ -190,7 +190,9 @@ def _in_burst(first_seen: pd.Series, names: pd.Series, keyword_words: set[str]) 
     per_week = week.value_counts()
     threshold = max(10, 4 * float(per_week.median()))
     burst_weeks = set(per_week[per_week > threshold].index)
-    relevant = names.str.lower().map(lambda d: any(w in d for w in keyword_words)) if keyword_words else False
+    # One regex pass in C over all names, not a Python call per domain (a million backlinks: ~100,000 domains).
+    pattern = "|".join(re.escape(w) for w in sorted(keyword_words))
+    relevant = names.str.lower().str.contains(pattern, regex=True).fillna(False) if keyword_words else False
     return (week.isin(burst_weeks) & ~relevant).to_numpy(bool)
 
 
