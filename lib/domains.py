@@ -35,6 +35,16 @@ def clean_host(value: str) -> str:
 
 def hosts(urls: pd.Series) -> pd.Series:
     """Lower-cased host of each URL, without `www.`; a value without a scheme is read as `//value`."""
+    # Target URLs repeat (a million backlinks point at a few thousand pages): extract each distinct URL once.
+    # Linking URLs are nearly all distinct; a sample tells the two apart without hashing every URL twice.
+    if len(urls) > 10_000 and urls.iloc[:5_000].nunique(dropna=False) < 2_500:
+        codes, uniques = pd.factorize(urls.fillna("").astype("str"), sort=False)
+        found = _hosts(pd.Series(uniques, dtype="str"))
+        return pd.Series(found.array.take(codes), index=urls.index, dtype="str")
+    return _hosts(urls)
+
+
+def _hosts(urls: pd.Series) -> pd.Series:
     # pyarrow's regex engine runs in C over the whole column: pandas' str.extract would call
     # Python's re once per URL (seconds on a million backlinks).
     text = pc.utf8_trim_whitespace(pa.array(urls.fillna("").astype("str").to_numpy(dtype=object), pa.string()))

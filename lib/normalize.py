@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib import domains
 from lib.schema import BOOL, DATETIME, FLOAT, INT, KINDS, STRING, HeaderMatch, Kind, snake_case
@@ -176,7 +178,25 @@ def parse_bools(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(is_true.to_numpy(dtype=bool), index=text.index), bad
 
 
+def _plain_integers(text: pd.Series) -> np.ndarray | None:
+    """The values as int64 when every cell is plain ASCII digits (up to 18, so no overflow), else None.
+
+    Exports write counts and scores as plain digits: one pass in C instead of cleaning and parsing
+    every cell (about a second on the three number columns of a million backlinks).
+    """
+    if not len(text) or not isinstance(text.array, pd.arrays.ArrowStringArray):
+        return None
+    values = pa.array(text.array)
+    if values.null_count or not pc.all(pc.match_substring_regex(values, r"^[0-9]{1,18}$")).as_py():
+        return None
+    return pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False)
+
+
 def parse_numbers(text: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
+    plain = _plain_integers(text)
+    if plain is not None:
+        numbers = pd.Series(pd.array(plain, dtype="Int64") if integer else plain.astype("float64"), index=text.index)
+        return numbers, pd.Series(False, index=text.index)
     # "1,234", "1 234", "12.0" and "45%" all occur in files that went through a spreadsheet.
     cleaned = text.str.replace("[ \t\n\r\x0b\x0c,\xa0%]", "", regex=True)
     numbers = pd.to_numeric(cleaned, errors="coerce")
