@@ -9,9 +9,10 @@ from ui.components import md_escape, md_message
 JOINER = "\u2060"
 
 
-@pytest.mark.parametrize("escape", [md_escape, md_message])
-def test_markdown_syntax_is_escaped(escape):
-    assert escape("[win](x) **b** <i> `c` $x$") == r"\[win\]\(x\) \*\*b\*\* \<i\> \`c\` \$x\$"
+def test_markdown_syntax_is_escaped():
+    assert md_escape("[win](x) **b** <i> `c` $x$") == r"\[win\]\(x\) \*\*b\*\* \<i\> \`c\` \$x\$"
+    assert md_message("[win](x) **b** <i> `c` $x$") == r"\[win\](x) \*\*b\*\* \<i\> \`c\` \$x\$"
+    assert md_message("acme.com-backlinks (2).csv") == "acme.com-backlinks (2).csv"
 
 
 @pytest.mark.parametrize("escape", [md_escape, md_message])
@@ -19,10 +20,12 @@ def test_markdown_syntax_is_escaped(escape):
 def test_bare_urls_and_addresses_cannot_become_autolinks(escape, text):
     inert = escape(text)
     # What the autolink rules look for is preceded by a word joiner, which they treat like a letter.
-    for start in ("http", "www", "@"):
-        at = inert.find(start)
+    # and the mark that makes it a link (":" of the scheme, "." after www, "@") is escaped.
+    for start, escaped in (("http", "\\:"), ("www", "\\."), ("@", "\\@")):
+        at = inert.find(escaped if start == "@" else start)
         if at >= 0:
             assert inert[at - 1] == JOINER
+            assert escaped in inert[at:]
     assert inert.replace(JOINER, "").replace("\\", "") == text
 
 

@@ -69,15 +69,28 @@ def import_report(outcome: ImportOutcome) -> None:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
-# GitHub-flavoured Markdown links bare URLs, "www." names and e-mail addresses after escapes are resolved, so
-# escaping cannot stop it. An invisible WORD JOINER in front of them (a letter-like character to the autolink
-# rules) does: the text reads the same and is no link.
-_AUTOLINK_START = re.compile(r"(?i)(https?:|www\.|@)")
-_WORD_JOINER = "\u2060"
+# Fewer marks for messages: what is left (".", "-", "(", ":") does nothing without the escaped ones around it,
+# so ordinary file names stay readable in the message's source too.
+_MESSAGE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
+# GitHub-flavoured Markdown links bare URLs, "www." names and e-mail addresses twice over: while parsing
+# (stopped by an escaped ":" / "." / "@") and again on the text after escapes are resolved (stopped by an
+# invisible WORD JOINER in front, which its rules treat like a letter). Both are applied where such a link
+# would start (run on text whose other marks are already escaped); the text reads the same and is no link.
+_AUTOLINK_STARTS = (
+    (re.compile(r"(?i)(https?)\\?:"), "\u2060\\1\\:"),
+    (re.compile(r"(?i)(www)\\?\."), "\u2060\\1\\."),
+    (re.compile(r"\\?@"), "\u2060\\@"),
+)
+
+
+def _no_autolinks(escaped: str) -> str:
+    for pattern, replacement in _AUTOLINK_STARTS:
+        escaped = pattern.sub(replacement, escaped)
+    return escaped
 
 
 def _inert(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _AUTOLINK_START.sub(_WORD_JOINER + r"\1", text))
+    return _no_autolinks(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def md_escape(text: object) -> str:
@@ -88,4 +101,4 @@ def md_escape(text: object) -> str:
 def md_message(text: object) -> str:
     """A message quoting file names or file contents, inert in Markdown: no links, HTML, emphasis, colours or
     LaTeX from the quoted text, while ordinary names such as acme.com-backlinks.csv read unchanged."""
-    return _inert(str(text))
+    return _no_autolinks(_MESSAGE_SPECIAL.sub(r"\\\1", str(text)))

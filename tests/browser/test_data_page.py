@@ -29,7 +29,7 @@ def test_upload_through_the_real_uploader(page, demo_server, tmp_path):
     before = len(snapshots.list_snapshots("demo", root=demo_server.data_dir))
 
     open_page(page, demo_server, "data")
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files([str(good), str(bad)])
+    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files([str(good), str(bad)])
     wait_idle(page)
     page.get_by_role("button", name="Import").click()
     wait_idle(page, settle_ms=1000)
