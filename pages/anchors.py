@@ -6,7 +6,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib import snapshots
 from lib.analysis import anchor_profile as ap
 from lib.analysis.anchors import CATEGORIES, LABELS, AnchorContext
 from lib.charts import anchors as charts
@@ -56,20 +55,17 @@ if backlinks_snapshot is None and anchors_snapshot is None:
 context = AnchorContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords)
 
 
-def _frame(snapshot_id: int) -> pd.DataFrame:
-    return state.snapshot_frame(snapshots.get_snapshot(snapshot_id, state.data_root()))
-
 
 @st.cache_data(show_spinner="Classifying anchors…", max_entries=16)
 def profile_of(root: str, snapshot_id: int, kind: str, data_date: date, context: AnchorContext) -> ap.AnchorProfile:
     if kind == "backlinks":
-        return ap.profile_from_backlinks(_frame(snapshot_id), context, data_date)
-    return ap.profile_from_export(_frame(snapshot_id), context)
+        return ap.profile_from_backlinks(state.frame_by_id(snapshot_id), context, data_date)
+    return ap.profile_from_export(state.frame_by_id(snapshot_id), context)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def domains_using(root: str, snapshot_id: int, anchor: str, data_date: date) -> pd.DataFrame:
-    return ap.domains_using(_frame(snapshot_id), anchor, data_date)
+    return ap.domains_using(state.frame_by_id(snapshot_id), anchor, data_date)
 
 
 source = backlinks_snapshot or anchors_snapshot

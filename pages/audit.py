@@ -35,12 +35,6 @@ if backlinks_snapshot is None and refdomains_snapshot is None:
     st.stop()
 
 
-def _frame(snapshot_id: int | None) -> pd.DataFrame | None:
-    if snapshot_id is None:
-        return None
-    snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
-    return state.snapshot_frame(snapshot) if snapshot else None
-
 
 # The workspace's own domain, brand terms and keywords feed the markers (exact-match anchors, stuffed names).
 ContextKey = tuple[str, tuple[str, ...], tuple[str, ...]]
@@ -48,19 +42,19 @@ ContextKey = tuple[str, tuple[str, ...], tuple[str, ...]]
 
 @st.cache_data(show_spinner="Scoring the linking sites…", max_entries=8)
 def risk_table(root: str, backlinks_id: int | None, refdomains_id: int | None, context: ContextKey) -> pd.DataFrame:
-    return domain_risk(_frame(backlinks_id), _frame(refdomains_id), RiskContext(*context))
+    return domain_risk(state.frame_by_id(backlinks_id), state.frame_by_id(refdomains_id), RiskContext(*context))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def link_scores(root: str, backlinks_id: int, refdomains_id: int | None, context: ContextKey) -> pd.DataFrame:
     # Link-level markers need the whole profile (a network or a burst is a fact about many domains).
-    return backlink_risk(_frame(backlinks_id), RiskContext(*context), _frame(refdomains_id))
+    return backlink_risk(state.frame_by_id(backlinks_id), RiskContext(*context), state.frame_by_id(refdomains_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def links_of(root: str, backlinks_id: int, refdomains_id: int | None, context: ContextKey,
              domains: tuple[str, ...]) -> pd.DataFrame:
-    links = _frame(backlinks_id)
+    links = state.frame_by_id(backlinks_id)
     chosen = links[links["source_domain"].isin(list(domains))]
     scores = link_scores(root, backlinks_id, refdomains_id, context).loc[chosen.index]
     shown = rd.backlinks_of(chosen, domains)
@@ -72,7 +66,7 @@ context = (workspace.own_domain, workspace.brand_terms, workspace.target_keyword
 backlinks_id = backlinks_snapshot.id if backlinks_snapshot else None
 refdomains_id = refdomains_snapshot.id if refdomains_snapshot else None
 risk = risk_table(root, backlinks_id, refdomains_id, context)
-backlinks = _frame(backlinks_id)
+backlinks = state.frame_by_id(backlinks_id)
 decided = decisions.decisions_for(workspace.id, state.data_root())
 queue = decisions.review_queue(risk, decided, backlinks)
 progress = decisions.review_progress(queue, decided, backlinks)
@@ -222,7 +216,8 @@ with tab_queue:
 @st.cache_data(show_spinner="Comparing with Semrush's audit…", max_entries=8)
 def comparison(root: str, audit_id: int, backlinks_id: int | None, refdomains_id: int | None,
                context: ContextKey) -> audit_compare.AuditComparison:
-    return audit_compare.compare_with_semrush(risk_table(root, backlinks_id, refdomains_id, context), _frame(audit_id))
+    return audit_compare.compare_with_semrush(risk_table(root, backlinks_id, refdomains_id, context),
+                                              state.frame_by_id(audit_id))
 
 
 with tab_semrush:
@@ -361,13 +356,14 @@ MAX_TARGET_OPTIONS = 2_000
 
 @st.cache_data(show_spinner="Comparing snapshots…", max_entries=8)
 def vanished(root: str, snapshot_ids: tuple[int, ...]) -> pd.DataFrame:
-    dated = [(snapshots.get_snapshot(i, state.data_root()).data_date, _frame(i)) for i in snapshot_ids]
+    dated = [(snapshots.get_snapshot(i, state.data_root()).data_date, state.frame_by_id(i)) for i in snapshot_ids]
     return new_lost.vanished_backlinks(dated)
 
 
 @st.cache_data(show_spinner="Collecting lost links…", max_entries=8)
 def link_events(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date) -> pd.DataFrame:
-    return new_lost.link_events(_frame(snapshot_ids[-1]), vanished(root, snapshot_ids), _frame(refdomains_id), as_of)
+    return new_lost.link_events(state.frame_by_id(snapshot_ids[-1]), vanished(root, snapshot_ids),
+                                state.frame_by_id(refdomains_id), as_of)
 
 
 def _save_broken() -> None:

@@ -33,19 +33,13 @@ if not sources:
     st.stop()
 
 
-def _frame(snapshot_id: int | None) -> pd.DataFrame | None:
-    if snapshot_id is None:
-        return None
-    snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
-    return state.snapshot_frame(snapshot) if snapshot else None
-
 
 @st.cache_data(show_spinner="Comparing the referring domains…", max_entries=8)
 def build_gap(root: str, source: str, ids: tuple[tuple[str, int | None], ...], you: str,
               competitors: tuple[str, ...]) -> g.Gap:
     if source == EXPORT:
-        return g.gap_from_export(_frame(ids[0][1]), you, competitors)
-    return g.gap_from_referring_domains({d: _frame(i) for d, i in ids}, you, competitors)
+        return g.gap_from_export(state.frame_by_id(ids[0][1]), you, competitors)
+    return g.gap_from_referring_domains({d: state.frame_by_id(i) for d, i in ids}, you, competitors)
 
 
 @st.cache_data(show_spinner="Scoring the opportunities…", max_entries=8)
@@ -53,9 +47,10 @@ def score_parts(root: str, source: str, ids: tuple[tuple[str, int | None], ...],
                 competitors: tuple[str, ...], ref_ids: tuple[int, ...], backlink_ids: tuple[int, ...],
                 keywords: tuple[str, ...], brand_terms: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     gap = build_gap(root, source, ids, you, competitors)
-    links = [_frame(i) for i in backlink_ids]
+    links = [state.frame_by_id(i) for i in backlink_ids]
     backlinks = pd.concat(links, ignore_index=True) if links else None
-    risk = g.gap_risk(gap.frame, RiskContext(you, brand_terms, keywords), [_frame(i) for i in ref_ids], backlinks)
+    risk = g.gap_risk(gap.frame, RiskContext(you, brand_terms, keywords), [state.frame_by_id(i) for i in ref_ids],
+                      backlinks)
     parts = pr.priority_parts(gap.frame, len(gap.competitors), keywords=keywords, brand_terms=brand_terms,
                               backlinks=backlinks, risk=risk)
     return parts, risk

@@ -25,20 +25,14 @@ if not held:
 root = str(state.data_root())
 
 
-def _frame(snapshot_id: int) -> pd.DataFrame:
-    snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
-    if snapshot is None:
-        raise KeyError(snapshot_id)
-    return state.snapshot_frame(snapshot)
-
 
 # One cached point per snapshot: a new import scores only itself, not the whole history again.
 @st.cache_data(show_spinner="Scoring the snapshot's links…", max_entries=64)
 def trend_point(root: str, snapshot_id: int, refdomains_id: int | None, own_domain: str,
                 brand_terms: tuple[str, ...], target_keywords: tuple[str, ...]) -> trend.TrendPoint:
     snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
-    return trend.snapshot_point(_frame(snapshot_id), snapshot_id, snapshot.data_date, own_domain, brand_terms,
-                                target_keywords, _frame(refdomains_id) if refdomains_id else None)
+    return trend.snapshot_point(state.frame_by_id(snapshot_id), snapshot_id, snapshot.data_date, own_domain,
+                                brand_terms, target_keywords, state.frame_by_id(refdomains_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -51,7 +45,7 @@ def profile_trend(root: str, pairs: tuple[tuple[int, int | None], ...], own_doma
 
 @st.cache_data(show_spinner="Comparing the two snapshots…", max_entries=8)
 def compare(root: str, kind: str, old_id: int, new_id: int) -> snapshot_diff.SnapshotDiff:
-    return snapshot_diff.diff_snapshots(kind, _frame(old_id), _frame(new_id))
+    return snapshot_diff.diff_snapshots(kind, state.frame_by_id(old_id), state.frame_by_id(new_id))
 
 
 # --- Trend over all Backlinks snapshots of the site ---------------------------------------------------------

@@ -32,24 +32,18 @@ refdomains_snapshot = state.latest(workspace, "referring_domains")
 root = str(state.data_root())
 
 
-def _frame(snapshot_id: int) -> pd.DataFrame:
-    snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
-    if snapshot is None:
-        raise KeyError(snapshot_id)
-    return state.snapshot_frame(snapshot)
-
 
 @st.cache_data(show_spinner="Comparing snapshots…", max_entries=8)
 def vanished(root: str, snapshot_ids: tuple[int, ...]) -> pd.DataFrame:
-    dated = [(snapshots.get_snapshot(i, state.data_root()).data_date, _frame(i)) for i in snapshot_ids]
+    dated = [(snapshots.get_snapshot(i, state.data_root()).data_date, state.frame_by_id(i)) for i in snapshot_ids]
     return new_lost.vanished_backlinks(dated)
 
 
 # The link table is as large as the latest snapshot: shared read-only like ui.state's frames, not copied.
 @st.cache_resource(show_spinner="Collecting links…", max_entries=4)
 def links(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date) -> pd.DataFrame:
-    return new_lost.link_events(_frame(snapshot_ids[-1]), vanished(root, snapshot_ids),
-                                _frame(refdomains_id) if refdomains_id else None, as_of)
+    return new_lost.link_events(state.frame_by_id(snapshot_ids[-1]), vanished(root, snapshot_ids),
+                                state.frame_by_id(refdomains_id) if refdomains_id else None, as_of)
 
 
 @st.cache_data(show_spinner="Counting new and lost links…", max_entries=16)

@@ -23,24 +23,18 @@ st.title("Overview")
 st.caption(f"{workspace.name} · {workspace.own_domain}")
 
 
-def _frame(snapshot_id: int | None) -> pd.DataFrame | None:
-    if snapshot_id is None:
-        return None
-    snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
-    return state.snapshot_frame(snapshot) if snapshot else None
-
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def summary_of(root: str, snapshot_id: int, data_date: date) -> ov.Summary:
-    return ov.summarize(_frame(snapshot_id), data_date)
+    return ov.summarize(state.frame_by_id(snapshot_id), data_date)
 
 
 @st.cache_data(show_spinner="Analysing backlinks…", max_entries=16)
 def analyses(root: str, backlinks_ids: tuple[tuple[int, date], ...], refdomains_id: int | None,
              data_date: date) -> dict:
     """Everything the page charts; `backlinks_ids` is the site's Backlinks history, oldest first."""
-    backlinks = _frame(backlinks_ids[-1][0]) if backlinks_ids else None
-    refdomains = _frame(refdomains_id)
+    backlinks = state.frame_by_id(backlinks_ids[-1][0]) if backlinks_ids else None
+    refdomains = state.frame_by_id(refdomains_id)
     result = {
         "ascore": ov.ascore_distribution(refdomains, backlinks),
         "tlds": ov.top_tlds(backlinks, refdomains, data_date),
@@ -50,7 +44,7 @@ def analyses(root: str, backlinks_ids: tuple[tuple[int, date], ...], refdomains_
         curve = ov.concentration_curve(backlinks, data_date)
         result.update(
             growth=ov.growth_by_month(backlinks, data_date, vanished_backlinks(
-                [(day, _frame(snapshot_id)) for snapshot_id, day in backlinks_ids])),
+                [(day, state.frame_by_id(snapshot_id)) for snapshot_id, day in backlinks_ids])),
             link_types=ov.link_type_counts(backlinks, data_date),
             rel=ov.rel_counts(backlinks, data_date),
             pages=ov.top_target_pages(backlinks, data_date),

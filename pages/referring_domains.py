@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib import marks, outreach, snapshots
+from lib import marks, outreach
 from lib.analysis import referring_domains as rd
 from lib.analysis.categories import CATEGORIES, CATEGORY_LABELS, categorize_domains
 from lib.charts import overview as overview_charts
@@ -29,24 +29,18 @@ if backlinks_snapshot is None and refdomains_snapshot is None:
     st.stop()
 
 
-def _frame(snapshot_id: int | None) -> pd.DataFrame | None:
-    if snapshot_id is None:
-        return None
-    snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
-    return state.snapshot_frame(snapshot) if snapshot else None
-
 
 @st.cache_data(show_spinner="Sorting the linking sites…", max_entries=16)
 def domain_table(root: str, backlinks_id: int | None, refdomains_id: int | None, data_date: date,
                  keywords: tuple[str, ...], overrides: tuple[tuple[str, str], ...]) -> pd.DataFrame:
-    backlinks, refdomains = _frame(backlinks_id), _frame(refdomains_id)
+    backlinks, refdomains = state.frame_by_id(backlinks_id), state.frame_by_id(refdomains_id)
     categories = categorize_domains(backlinks, refdomains, keywords, dict(overrides))
     return rd.domain_table(backlinks, refdomains, data_date, categories)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def backlinks_from(root: str, backlinks_id: int, domains: tuple[str, ...]) -> pd.DataFrame:
-    return rd.backlinks_of(_frame(backlinks_id), domains)
+    return rd.backlinks_of(state.frame_by_id(backlinks_id), domains)
 
 
 data_date = max(s.data_date for s in (backlinks_snapshot, refdomains_snapshot) if s is not None)

@@ -69,6 +69,11 @@ def snapshot_frame(snapshot: snapshots.Snapshot) -> pd.DataFrame:
     return _snapshot_frame(str(data_root()), snapshot.id)
 
 
+def frame_by_id(snapshot_id: int | None) -> pd.DataFrame | None:
+    """The frame of a snapshot id (None for no id); for st.cache_data functions, which take ids, not frames."""
+    return None if snapshot_id is None else _snapshot_frame(str(data_root()), snapshot_id)
+
+
 def latest(workspace: Workspace, kind: str, target_domain: str | None = None) -> snapshots.Snapshot | None:
     return snapshots.latest_snapshot(workspace.id, kind, target_domain or workspace.own_domain, data_root())
 
