@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import importer, logo, snapshots
+from lib.countries import ISO_CODES, CountryError, home_countries, save_home_countries
 from lib.schema import KINDS
 from lib.workspaces import MAX_COMPETITORS, Workspace, WorkspaceError, create_workspace, update_workspace
 from ui import api_panel, components, presentation, state
@@ -48,6 +49,40 @@ def workspace_form(key: str, current: Workspace | None) -> dict | None:
             return {"name": name, "own_domain": own, "competitors": [c for c in competitors if c.strip()],
                     "brand_terms": _terms(brand), "target_keywords": _terms(keywords)}
     return None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def data_countries(root: str, snapshot_id: int) -> dict[str, int]:
+    """Referring domains per valid ISO country code in a Referring Domains snapshot, most first."""
+    snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
+    frame = state.snapshot_frame(snapshot) if snapshot else None
+    if frame is None or "country" not in frame:
+        return {}
+    counts = frame["country"].fillna("").astype("str").str.strip().str.upper().value_counts()
+    return {str(c): int(n) for c, n in counts.items() if c in ISO_CODES}
+
+
+def home_countries_form() -> None:
+    """The countries the site works in: a linking site from elsewhere gets the country_mismatch marker."""
+    saved = home_countries(workspace.id, state.data_root())
+    refdomains = state.latest(workspace, "referring_domains")
+    counts = data_countries(str(state.data_root()), refdomains.id) if refdomains else {}
+    with st.form("home_countries_form"):
+        chosen = st.multiselect(
+            "Home countries", list(dict.fromkeys([*saved, *counts])), default=list(saved), accept_new_options=True,
+            format_func=lambda c: f"{c} · {counts[c]:,} linking domains" if c in counts else c,
+            placeholder="Pick from your data or type ISO codes (US, GB, DE…)", key=f"home_countries_{workspace.id}",
+            help="Two-letter ISO 3166-1 codes of the countries your site serves. The audit's country_mismatch "
+                 "marker flags linking sites from other countries; with none set it stays quiet.")
+        if st.form_submit_button("Save home countries", icon=":material/public:"):
+            try:
+                codes = save_home_countries(workspace.id, chosen, state.data_root())
+            except CountryError as error:
+                st.error(f"Home countries not saved: {components.md_message(error)}", icon=":material/error:")
+            else:
+                st.toast(f"Home countries: {', '.join(codes) or 'none (the country marker stays quiet)'}.",
+                         icon=":material/check:")
+                st.rerun()
 
 
 with upload_tab:
@@ -116,6 +151,8 @@ with settings_tab:
         else:
             st.success("Saved.")
             st.rerun()
+    st.divider()
+    home_countries_form()
     st.divider()
     st.markdown("**Logo** · shown in presentation mode and on the client report")
     current_logo = logo.load_logo(workspace.id, state.data_root())

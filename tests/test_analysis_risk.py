@@ -154,3 +154,17 @@ def test_weights_are_documented_in_the_module():
 def test_empty_inputs():
     assert domain_risk(pd.DataFrame(), None, CONTEXT).empty
     assert list(domain_risk(pd.DataFrame(), None, CONTEXT).columns) == risk.OUTPUT_COLUMNS
+
+
+def test_country_mismatch_fires_only_with_home_countries_and_a_foreign_country():
+    frame = refs(refdomain("abroad.com", country="PA"), refdomain("home.com", country="us"),
+                 refdomain("unknown.com", country=""))
+    backlinks = links(link("abroad.com"), link("home.com"), link("unknown.com"))
+    quiet = domain_risk(backlinks, frame, RiskContext("acme.com"))
+    assert set(quiet["markers"]) == {""} and set(quiet["risk_score"]) == {0}
+    result = domain_risk(backlinks, frame, RiskContext("acme.com", home_countries=("US", "GB")))
+    assert markers_of(result, "abroad.com") == {"country_mismatch"}
+    assert result.set_index("domain").loc["abroad.com", "risk_score"] == MARKERS["country_mismatch"].weight
+    assert markers_of(result, "home.com") == set()  # codes compare case-insensitively
+    assert markers_of(result, "unknown.com") == set()  # no country in the data is no mismatch
+    assert "quiet until you set them" in MARKERS["country_mismatch"].explanation

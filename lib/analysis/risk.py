@@ -18,7 +18,7 @@ marker by itself.
 | money_page_only | 10 | 3+ links, all to one inner page (not the home page) |
 | sitewide | 5 | a sitewide (footer, sidebar) link |
 | empty_title | 5 | the linking page has no title |
-| country_mismatch | 5 | the domain's country is outside the countries you work in |
+| country_mismatch | 5 | the domain's country is outside the workspace's home countries (none set: never) |
 
 A domain carries a link-level marker when at least half of its backlinks do.
 """
@@ -68,7 +68,8 @@ MARKERS: dict[str, Marker] = {m.name: m for m in (
     Marker("money_page_only", 10, "3+ links, all to one inner (money) page and never to the home page.", "domain"),
     Marker("sitewide", 5, "Sitewide link (footer or sidebar on every page).", "link"),
     Marker("empty_title", 5, "The linking page has no title.", "link"),
-    Marker("country_mismatch", 5, "The site is hosted in a country outside the ones you work in.", "domain"),
+    Marker("country_mismatch", 5, "The site is in a country outside your home countries (Data & settings); "
+           "quiet until you set them.", "domain"),
 )}
 _ORDER = list(MARKERS)
 _BIT = {name: 1 << i for i, name in enumerate(_ORDER)}
@@ -80,7 +81,9 @@ class RiskContext:
     own_domain: str
     brand_terms: tuple[str, ...] = ()
     target_keywords: tuple[str, ...] = ()
-    home_countries: tuple[str, ...] = ()  # empty = no country-mismatch marker
+    # ISO codes of the countries the site works in (lib.countries.home_countries); empty = the
+    # country_mismatch marker never fires, since an international site has no "foreign" links.
+    home_countries: tuple[str, ...] = ()
 
 
 def weights_table(weights: Mapping[str, int] | None = None) -> pd.DataFrame:
@@ -175,7 +178,7 @@ def _domain_masks(facts: pd.DataFrame, context: RiskContext) -> pd.Series:
     mask |= np.where(subnet.notna() & (sizes >= NETWORK_SIZE), _BIT["link_network"], 0)
     if context.home_countries:
         home = {c.upper() for c in context.home_countries}
-        country = facts["country"].str.upper()
+        country = facts["country"].str.strip().str.upper()
         mask |= np.where((country != "") & ~country.isin(home), _BIT["country_mismatch"], 0)
     mask |= np.where(_in_burst(facts["first_seen"], names, keyword_words), _BIT["link_burst"], 0)
     return mask

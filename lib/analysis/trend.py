@@ -75,13 +75,14 @@ def summarize_snapshot(frame: pd.DataFrame, snapshot_id: int, data_date: date,
 
 def snapshot_point(frame: pd.DataFrame, snapshot_id: int, data_date: date, own_domain: str,
                    brand_terms: tuple[str, ...] = (), target_keywords: tuple[str, ...] = (),
-                   referring_domains: pd.DataFrame | None = None) -> TrendPoint:
+                   referring_domains: pd.DataFrame | None = None,
+                   home_countries: tuple[str, ...] = ()) -> TrendPoint:
     """A trend point with risk scored by lib.analysis.risk on the snapshot's own links."""
     from lib.analysis.risk import RISKY_SCORE, RiskContext, domain_risk
 
     links = active_links(frame)
     scores = domain_risk(links, referring_domains, RiskContext(own_domain, tuple(brand_terms),
-                                                               tuple(target_keywords)))
+                                                               tuple(target_keywords), tuple(home_countries)))
     return summarize_snapshot(frame, snapshot_id, data_date, scores[["domain", "risk_score"]], RISKY_SCORE)
 
 

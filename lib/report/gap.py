@@ -8,6 +8,7 @@ from lib import snapshots
 from lib.analysis import gap as g
 from lib.analysis import priority as pr
 from lib.analysis.risk import RISKY_SCORE, RiskContext
+from lib.countries import home_countries
 from lib.report.document import Section
 from lib.report.inputs import Inputs
 from lib.report.markup import Column, Figure, metrics, number, paragraph, table
@@ -43,8 +44,9 @@ def gap_section(inputs: Inputs) -> Section:
     links = [frame for frame in links if frame is not None]
     backlinks = pd.concat(links, ignore_index=True) if links else None
     refs = [inputs.frame(snapshots.latest_snapshot(workspace.id, "referring_domains", d, root)) for d in gap.domains]
-    risk = g.gap_risk(gap.frame, RiskContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords),
-                      refs, backlinks)
+    context = RiskContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords,
+                          home_countries(workspace.id, root))
+    risk = g.gap_risk(gap.frame, context, refs, backlinks)
     parts = pr.priority_parts(gap.frame, len(gap.competitors), keywords=workspace.target_keywords,
                               brand_terms=workspace.brand_terms, backlinks=backlinks, risk=risk)
     frame = gap.frame

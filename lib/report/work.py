@@ -10,6 +10,7 @@ import pandas as pd
 
 from lib import decisions, disavow, outreach
 from lib.analysis.risk import MARKERS, RISKY_SCORE, RiskContext, domain_risk
+from lib.countries import home_countries
 from lib.charts import audit as audit_charts
 from lib.charts.base import PALETTE, bar
 from lib.report.document import Section
@@ -28,7 +29,8 @@ def audit_section(inputs: Inputs) -> Section:
                                    "scores the sites linking to you.")
     workspace = inputs.workspace
     risk = domain_risk(inputs.backlinks, inputs.refdomains,
-                       RiskContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords))
+                       RiskContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords,
+                                   home_countries(workspace.id, inputs.root)))
     decided = decisions.decisions_for(workspace.id, inputs.root)
     queue = decisions.review_queue(risk, decided, inputs.backlinks)
     progress = decisions.review_progress(queue, decided, inputs.backlinks)
