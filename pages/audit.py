@@ -9,6 +9,7 @@ from lib import decisions, disavow, snapshots
 from lib.analysis import audit_compare, new_lost
 from lib.analysis import referring_domains as rd
 from lib.analysis.risk import RISKY_SCORE, RiskContext, backlink_risk, domain_risk, weights_table
+from lib.countries import home_countries
 from lib.charts import audit as audit_charts
 from lib.workspaces import get_setting, set_setting
 from ui import components, filters, presentation, state
@@ -36,8 +37,9 @@ if backlinks_snapshot is None and refdomains_snapshot is None:
 
 
 
-# The workspace's own domain, brand terms and keywords feed the markers (exact-match anchors, stuffed names).
-ContextKey = tuple[str, tuple[str, ...], tuple[str, ...]]
+# The workspace's own domain, brand terms, keywords and home countries feed the markers (exact-match anchors,
+# stuffed names, country mismatch).
+ContextKey = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
 @st.cache_data(show_spinner="Scoring the linking sites…", max_entries=8)
@@ -62,7 +64,8 @@ def links_of(root: str, backlinks_id: int, refdomains_id: int | None, context: C
     return shown.merge(merged, on=["source_url", "target_url"], how="left")
 
 
-context = (workspace.own_domain, workspace.brand_terms, workspace.target_keywords)
+context = (workspace.own_domain, workspace.brand_terms, workspace.target_keywords,
+           home_countries(workspace.id, state.data_root()))
 backlinks_id = backlinks_snapshot.id if backlinks_snapshot else None
 refdomains_id = refdomains_snapshot.id if refdomains_snapshot else None
 risk = risk_table(root, backlinks_id, refdomains_id, context)

@@ -7,6 +7,7 @@ from lib import outreach, snapshots
 from lib.analysis import gap as g
 from lib.analysis import priority as pr
 from lib.analysis.risk import RISKY_SCORE, RiskContext
+from lib.countries import home_countries
 from lib.charts import gap as charts
 from ui import components, filters, presentation, state
 from ui.charts import show
@@ -45,12 +46,13 @@ def build_gap(root: str, source: str, ids: tuple[tuple[str, int | None], ...], y
 @st.cache_data(show_spinner="Scoring the opportunities…", max_entries=8)
 def score_parts(root: str, source: str, ids: tuple[tuple[str, int | None], ...], you: str,
                 competitors: tuple[str, ...], ref_ids: tuple[int, ...], backlink_ids: tuple[int, ...],
-                keywords: tuple[str, ...], brand_terms: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                keywords: tuple[str, ...], brand_terms: tuple[str, ...],
+                countries: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     gap = build_gap(root, source, ids, you, competitors)
     links = [state.frame_by_id(i) for i in backlink_ids]
     backlinks = pd.concat(links, ignore_index=True) if links else None
-    risk = g.gap_risk(gap.frame, RiskContext(you, brand_terms, keywords), [state.frame_by_id(i) for i in ref_ids],
-                      backlinks)
+    risk = g.gap_risk(gap.frame, RiskContext(you, brand_terms, keywords, countries),
+                      [state.frame_by_id(i) for i in ref_ids], backlinks)
     parts = pr.priority_parts(gap.frame, len(gap.competitors), keywords=keywords, brand_terms=brand_terms,
                               backlinks=backlinks, risk=risk)
     return parts, risk
@@ -78,7 +80,8 @@ for note in gap.notes:
 backlink_ids = tuple(s.id for s in (state.latest(workspace, "backlinks", d) for d in gap.domains) if s)
 ref_ids = tuple(s.id for s in ref_snapshots.values() if s)
 parts, risk = score_parts(root, source, ids, workspace.own_domain, workspace.competitors, ref_ids, backlink_ids,
-                          workspace.target_keywords, workspace.brand_terms)
+                          workspace.target_keywords, workspace.brand_terms,
+                          home_countries(workspace.id, state.data_root()))
 frame = gap.frame
 counts = g.category_counts(frame)
 

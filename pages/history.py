@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import snapshots
+from lib.countries import home_countries
 from lib.analysis import snapshot_diff, trend
 from lib.charts import history as charts
 from lib.schema import KINDS
@@ -29,18 +30,20 @@ root = str(state.data_root())
 # One cached point per snapshot: a new import scores only itself, not the whole history again.
 @st.cache_data(show_spinner="Scoring the snapshot's links…", max_entries=64)
 def trend_point(root: str, snapshot_id: int, refdomains_id: int | None, own_domain: str,
-                brand_terms: tuple[str, ...], target_keywords: tuple[str, ...]) -> trend.TrendPoint:
+                brand_terms: tuple[str, ...], target_keywords: tuple[str, ...],
+                countries: tuple[str, ...] = ()) -> trend.TrendPoint:
     snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
     return trend.snapshot_point(state.frame_by_id(snapshot_id), snapshot_id, snapshot.data_date, own_domain,
-                                brand_terms, target_keywords, state.frame_by_id(refdomains_id))
+                                brand_terms, target_keywords, state.frame_by_id(refdomains_id), countries)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def profile_trend(root: str, pairs: tuple[tuple[int, int | None], ...], own_domain: str,
-                  brand_terms: tuple[str, ...], target_keywords: tuple[str, ...]) -> pd.DataFrame:
+                  brand_terms: tuple[str, ...], target_keywords: tuple[str, ...],
+                  countries: tuple[str, ...] = ()) -> pd.DataFrame:
     """The trend over (backlinks snapshot id, referring domains snapshot id) pairs."""
     return trend.trend_frame([trend_point(root, backlinks_id, refdomains_id, own_domain, brand_terms,
-                                          target_keywords) for backlinks_id, refdomains_id in pairs])
+                                          target_keywords, countries) for backlinks_id, refdomains_id in pairs])
 
 
 @st.cache_data(show_spinner="Comparing the two snapshots…", max_entries=8)
@@ -58,7 +61,8 @@ else:
     refdomain_history = [s for s in held if s.kind == "referring_domains" and s.target_domain == workspace.own_domain]
     pairs = tuple((s.id, getattr(trend.companion(refdomain_history, s.data_date), "id", None))
                   for s in backlink_history)
-    profile = profile_trend(root, pairs, workspace.own_domain, workspace.brand_terms, workspace.target_keywords)
+    profile = profile_trend(root, pairs, workspace.own_domain, workspace.brand_terms, workspace.target_keywords,
+                            home_countries(workspace.id, state.data_root()))
     profile = trend.with_site_ascore(profile, site)
     first, last = profile.iloc[0], profile.iloc[-1]
 

@@ -8,7 +8,7 @@ import pytest
 
 from lib import decisions, disavow, snapshots
 from lib.analysis import audit_compare
-from lib.analysis.risk import RISKY_SCORE, RiskContext, domain_risk
+from lib.analysis.risk import MARKERS, RISKY_SCORE, RiskContext, domain_risk
 from lib.workspaces import create_workspace, get_workspace
 
 PAGE = "pages/audit.py"
@@ -238,3 +238,42 @@ def test_a_single_url_decided_on_the_page_goes_into_the_file_as_a_url(app_test, 
     assert parsed.urls == [decisions.url_key(url)] and parsed.domains == []
     assert metric(fresh, "Domains decided").startswith("0 of ")
     assert metric(fresh, "Risky links reviewed") == "<1%"  # the URL of a risky domain counts as reviewed
+
+
+def test_home_countries_saved_on_the_data_page_score_foreign_domains_on_the_audit_page(app_test, page,
+                                                                                        demo_data_dir):
+    from lib.countries import home_countries
+
+    before = queue_table(page).set_index("domain")
+    assert not before["markers"].str.contains("country_mismatch").any()  # no home countries: quiet
+    data = run(app_test("pages/data.py"))
+    pick = next(m for m in data.multiselect if m.label == "Home countries")
+    assert "US" in pick.options[0]  # the demo's most common country, offered from its referring domains
+    pick.set_value(["us", "gb"])
+    next(b for b in data.button if b.label == "Save home countries").click()
+    run(data)
+    assert home_countries("demo", demo_data_dir) == ("US", "GB")
+    workspace, frames = demo_frames(demo_data_dir)
+    countries = frames["referring_domains"].set_index("root_domain")["country"].str.upper()
+    expected = domain_risk(frames["backlinks"], frames["referring_domains"],
+                           RiskContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords,
+                                       ("US", "GB"))).set_index("domain")
+    after = queue_table(run(app_test(PAGE))).set_index("domain")
+    assert after["risk_score"].to_dict() == expected["risk_score"].to_dict()
+    foreign = [d for d in after.index if countries.get(d, "US") not in ("US", "GB", "")]
+    assert foreign and all("country_mismatch" in after.loc[d, "markers"] for d in foreign)
+    weight = MARKERS["country_mismatch"].weight
+    assert all(after.loc[d, "risk_score"] == min(100, before.loc[d, "risk_score"] + weight) for d in foreign)
+    home = after[~after.index.isin(foreign)]
+    assert (home["risk_score"] == before.loc[home.index, "risk_score"]).all()
+
+
+def test_a_bad_home_country_is_refused_with_its_name(app_test, demo_data_dir):
+    from lib.countries import home_countries
+
+    data = run(app_test("pages/data.py"))
+    next(m for m in data.multiselect if m.label == "Home countries").set_value(["US", "UK"])
+    next(b for b in data.button if b.label == "Save home countries").click()
+    run(data)
+    assert any("'UK' (did you mean GB?)" in e.value for e in data.error)
+    assert home_countries("demo", demo_data_dir) == ()
