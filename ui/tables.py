@@ -23,18 +23,29 @@ def column_config(frame: pd.DataFrame, overrides: dict | None = None) -> dict:
         if "ascore" in name or name in ("authority_score", "toxicity_score", "risk_score", "priority"):
             config[name] = st.column_config.ProgressColumn(label, min_value=0, max_value=100, format="%d")
         elif name.endswith("url") and pd.api.types.is_string_dtype(series):
-            # A javascript: or data: value must never become a clickable link.
-            values = series.dropna().astype("str")
-            if values.empty or values.str.match(_SAFE_URL).all():
-                config[name] = st.column_config.LinkColumn(label)
-            else:
-                config[name] = st.column_config.TextColumn(label)
+            config[name] = (st.column_config.LinkColumn(label) if _all_web_links(series)
+                            else st.column_config.TextColumn(label))
         elif pd.api.types.is_datetime64_any_dtype(series):
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         else:
             config[name] = label
-    config.update(overrides or {})
+    for name, override in (overrides or {}).items():
+        if _is_link(override) and name in frame.columns and not _all_web_links(frame[name]):
+            # A page asking for links does not get them where a value is not http(s): text instead.
+            override = st.column_config.TextColumn(override.get("label"), width=override.get("width"),
+                                                   help=override.get("help"), pinned=override.get("pinned"))
+        config[name] = override
     return config
+
+
+def _all_web_links(series: pd.Series) -> bool:
+    """True when every value is an http(s) URL: a javascript: or data: value must never become a link."""
+    values = series.dropna().astype("str")
+    return values.empty or bool(values.str.match(_SAFE_URL).all())
+
+
+def _is_link(column: object) -> bool:
+    return isinstance(column, dict) and (column.get("type_config") or {}).get("type") == "link"
 
 
 def bounded(frame: pd.DataFrame, sort_by: str | list[str] | None, ascending: bool | list[bool] = False,
