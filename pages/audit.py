@@ -223,6 +223,55 @@ def comparison(root: str, audit_id: int, backlinks_id: int | None, refdomains_id
                                               state.frame_by_id(audit_id))
 
 
+SEMRUSH_CONFIRM = "audit_semrush_confirm"
+
+
+def _use_semrush_actions(domains: pd.DataFrame, ticked: pd.DataFrame | None, audit_date: date) -> None:
+    """Semrush's remove / disavow / whitelist as decisions for the domains the user chooses, once confirmed."""
+    st.markdown("**Use Semrush's actions as my decisions** · only for the domains you choose: remove → Remove, "
+                "disavow → Disavow, whitelist → Keep. A decision you already made stays as it is.")
+    usable = domains[domains["status"].map(audit_compare.semrush_decision).notna()]
+    picked = st.multiselect("Tick rows above, or pick audited domains with a Semrush action by name",
+                            usable["domain"].head(MAX_PICK_OPTIONS).tolist(), key="audit_semrush_pick",
+                            placeholder="Type a domain…")
+    chosen = list(dict.fromkeys([*(ticked["domain"] if ticked is not None else []), *picked]))
+    if not chosen:
+        st.caption(f"{len(usable):,} compared domains carry a Semrush action. Nothing is decided until you choose "
+                   "domains and confirm.")
+        return
+    plan = audit_compare.semrush_decisions(domains, chosen)
+    done = set(decided.loc[(decided["scope"] == "domain") & (decided["decision"] != "undecided"), "item"])
+    writes = {d: [x for x in items if x not in done] for d, items in plan.items()}
+    writes = {d: items for d, items in writes.items() if items}
+    kept = sum(x in done for items in plan.values() for x in items)
+    silent = len(chosen) - sum(len(items) for items in plan.values())
+    parts = [f"{len(items):,} → {LABELS[d]}" for d, items in writes.items()]
+    st.caption(f"{len(chosen):,} domain{'s' if len(chosen) != 1 else ''} chosen: "
+               + ("; ".join(parts) or "nothing to write")
+               + (f"; {kept:,} keep the decision already made" if kept else "")
+               + (f"; {silent:,} without a remove, disavow or whitelist action" if silent else "") + ".")
+    total = sum(len(items) for items in writes.values())
+    if st.button(f"Use Semrush's actions for {total:,} domain{'s' if total != 1 else ''}…", disabled=not total,
+                 key="audit_semrush_use", icon=":material/playlist_add_check:"):
+        st.session_state[SEMRUSH_CONFIRM] = writes
+    if st.session_state.get(SEMRUSH_CONFIRM) == writes and total:
+        st.warning(f"Write {', '.join(parts)} as your decisions? Semrush flags links by its own rules, and Google "
+                   "ignores most spammy links anyway: disavow only what you checked yourself.",
+                   icon=":material/warning:")
+        yes, no, _ = st.columns([1.4, 1, 3])
+        if yes.button("Yes, use them", type="primary", key="audit_semrush_yes"):
+            note = f"Semrush Backlink Audit action ({audit_date:%d %b %Y})"
+            written = sum(decisions.set_decisions(workspace.id, items, decision, note, overwrite=False,
+                                                  source=audit_compare.SEMRUSH_SOURCE, root=state.data_root())
+                          for decision, items in writes.items())
+            st.session_state.pop(SEMRUSH_CONFIRM)
+            st.toast(f"{written:,} domains decided from Semrush's actions.", icon=":material/check:")
+            st.rerun()
+        if no.button("Cancel", key="audit_semrush_cancel"):
+            st.session_state.pop(SEMRUSH_CONFIRM)
+            st.rerun()
+
+
 with tab_semrush:
     audit_snapshot = state.latest(workspace, "audit")
     if audit_snapshot is None:
@@ -247,19 +296,24 @@ with tab_semrush:
             show(audit_charts.agreement(result.agreement), key="audit_agreement_chart")
         wanted = filters.choices("Agreement", audit_compare.AGREEMENT, "audit_agreement_filter")
         rows = result.domains if not wanted else result.domains[result.domains["agreement"].isin(wanted)]
-        data_table(rows, key="audit_semrush_table", sort_by=["semrush_score", "risk_score"], what="audited domains",
-                   file_stem=f"{workspace.own_domain}-semrush-vs-linkscope",
-                   columns=["domain", "semrush_score", "risk_score", "agreement", "semrush_markers", "markers",
-                            "audited_links", "status"],
-                   overrides={
-                       "semrush_score": st.column_config.ProgressColumn("Semrush toxicity", min_value=0,
-                                                                        max_value=100, format="%d"),
-                       "risk_score": st.column_config.ProgressColumn("Linkscope risk", min_value=0, max_value=100,
-                                                                     format="%d"),
-                       "semrush_markers": st.column_config.TextColumn("Semrush markers", width="medium"),
-                       "markers": st.column_config.TextColumn("Linkscope markers", width="medium"),
-                       "status": st.column_config.TextColumn("Semrush action"),
-                   })
+        ticked = data_table(rows, key=selection_key("audit_semrush_table", rows, "domain"), select=not presenting,
+                            sort_by=["semrush_score", "risk_score"], what="audited domains",
+                            file_stem=f"{workspace.own_domain}-semrush-vs-linkscope",
+                            columns=["domain", "semrush_score", "risk_score", "agreement", "semrush_markers",
+                                     "markers", "audited_links", "status"],
+                            overrides={
+                                "semrush_score": st.column_config.ProgressColumn("Semrush toxicity", min_value=0,
+                                                                                 max_value=100, format="%d"),
+                                "risk_score": st.column_config.ProgressColumn("Linkscope risk", min_value=0,
+                                                                              max_value=100, format="%d"),
+                                "semrush_markers": st.column_config.TextColumn("Semrush markers", width="medium"),
+                                "markers": st.column_config.TextColumn("Linkscope markers", width="medium"),
+                                "status": st.column_config.TextColumn("Semrush action"),
+                            })
+        if presenting:
+            presentation.hidden("Using Semrush's actions as decisions")
+        else:
+            _use_semrush_actions(result.domains, ticked, audit_snapshot.data_date)
 
 MAX_IMPORT_BYTES = 10_000_000  # Google takes 2 MB; anything far beyond is not a disavow file
 

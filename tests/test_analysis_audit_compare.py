@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from lib.analysis.audit_compare import AGREEMENT, compare_with_semrush, semrush_by_domain
+from lib.analysis.audit_compare import (AGREEMENT, SEMRUSH_SOURCE, compare_with_semrush, semrush_by_domain,
+                                        semrush_decision, semrush_decisions)
 from lib.analysis.risk import RISKY_SCORE
 
 
@@ -146,3 +148,44 @@ def test_charts_show_the_agreement_and_the_risk_bands():
     assert list(decided.x) == ["0-24", "25-49", "50-74", "75-100"]
     assert list(decided.y) == [1, 0, 0, 1] and list(undecided.y) == [0, 1, 2, 1]
     assert [a.text for a in bands.layout.annotations] == ["1", "1", "2", "2"]
+
+
+@pytest.mark.parametrize("status, decision", [
+    ("remove", "remove"), ("Remove list", "remove"), ("disavow", "disavow"), ("Move to Disavow list", "disavow"),
+    ("whitelist", "keep"), ("Whitelisted", "keep"), ("White list", "keep"), ("new", None), ("", None),
+    ("deleted", None), ("keep", None),
+])
+def test_semrush_actions_map_to_decisions(status, decision):
+    assert semrush_decision(status) == decision
+
+
+def test_chosen_domains_grouped_by_their_semrush_action():
+    domains = compare_with_semrush(RISK, AUDIT).domains  # net1 disavow, blogspot-fan whitelist, quiet whitelist
+    chosen = ["quiet.com", "net1.xyz", "edge.com", "blogspot-fan.com", "net1.xyz", "unknown.com"]
+    assert semrush_decisions(domains, chosen) == {"keep": ["quiet.com", "blogspot-fan.com"],
+                                                  "disavow": ["net1.xyz"]}
+    assert semrush_decisions(semrush_by_domain(AUDIT), ["only-audit.com"]) == {"remove": ["only-audit.com"]}
+    assert semrush_decisions(domains, []) == {}
+
+
+def test_applied_semrush_actions_never_overwrite_a_decision_made_by_hand(data_dir):
+    from lib import decisions
+    from lib.workspaces import create_workspace
+
+    acme = create_workspace("Acme", "acme.com")
+    decisions.set_decisions(acme.id, ["net1.xyz"], "keep", "our partner")
+    decisions.set_decisions(acme.id, ["quiet.com"], "undecided")
+    plan = semrush_decisions(semrush_by_domain(AUDIT), ["net1.xyz", "blogspot-fan.com", "quiet.com",
+                                                        "only-audit.com", "edge.com"])
+    written = sum(decisions.set_decisions(acme.id, items, decision, "Semrush Backlink Audit action",
+                                          source=SEMRUSH_SOURCE, overwrite=False)
+                  for decision, items in plan.items())
+    assert written == 3
+    stored = decisions.decisions_for(acme.id).set_index("item")
+    assert stored[["decision", "note", "source"]].to_dict("index") == {
+        "blogspot-fan.com": {"decision": "keep", "note": "Semrush Backlink Audit action", "source": "semrush audit"},
+        "net1.xyz": {"decision": "keep", "note": "our partner", "source": "manual"},  # by hand: stays
+        "only-audit.com": {"decision": "remove", "note": "Semrush Backlink Audit action",
+                           "source": "semrush audit"},
+        "quiet.com": {"decision": "keep", "note": "Semrush Backlink Audit action", "source": "semrush audit"},
+    }

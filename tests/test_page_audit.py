@@ -277,3 +277,44 @@ def test_a_bad_home_country_is_refused_with_its_name(app_test, demo_data_dir):
     run(data)
     assert any("'UK' (did you mean GB?)" in e.value for e in data.error)
     assert home_countries("demo", demo_data_dir) == ()
+
+
+def test_semrush_actions_become_decisions_only_for_chosen_domains_after_confirmation(app_test, demo_data_dir):
+    _, frames = demo_frames(demo_data_dir)
+    compared = audit_compare.compare_with_semrush(expected_risk(demo_data_dir), frames["audit"]).domains
+    by_status = {s: compared.loc[compared["status"] == s, "domain"].tolist() for s in ("disavow", "remove",
+                                                                                      "whitelist")}
+    disavowed, removed, (kept, by_hand, *_) = by_status["disavow"][0], by_status["remove"][0], by_status["whitelist"]
+    decisions.set_decisions("demo", [by_hand], "disavow", "paid link, checked", root=demo_data_dir)
+    at = run(app_test(PAGE))
+    pick = next(m for m in at.multiselect if m.label.startswith("Tick rows above, or pick audited domains"))
+    assert set(pick.options) == {*by_status["disavow"], *by_status["remove"], *by_status["whitelist"]}
+    pick.set_value([disavowed, removed, kept, by_hand])
+    run(at)
+    assert any("4 domains chosen: 1 → Disavow; 1 → Remove (ask the site); 1 → Keep; 1 keep the decision already "
+               "made." in c.value for c in at.caption)
+    next(b for b in at.button if b.label == "Use Semrush's actions for 3 domains…").click()
+    run(at)
+    assert any("disavow only what you checked yourself" in w.value for w in at.warning)
+    stored = decisions.decisions_for("demo", demo_data_dir)
+    assert stored["item"].tolist() == [by_hand]  # nothing written before the confirmation
+    next(b for b in at.button if b.label == "Yes, use them").click()
+    run(at)
+    stored = decisions.decisions_for("demo", demo_data_dir).set_index("item")
+    assert stored[["decision", "source"]].to_dict("index") == {
+        disavowed: {"decision": "disavow", "source": "semrush audit"},
+        removed: {"decision": "remove", "source": "semrush audit"},
+        kept: {"decision": "keep", "source": "semrush audit"},
+        by_hand: {"decision": "disavow", "source": "manual"},  # Semrush says whitelist; the user's choice stays
+    }
+    assert stored.loc[disavowed, "note"].startswith("Semrush Backlink Audit action (")
+    assert not any(w.value.startswith("Write ") for w in at.warning)  # the confirmation is gone
+
+
+def test_presentation_mode_offers_no_semrush_actions(app_test, demo_data_dir):
+    at = app_test(PAGE)
+    at.query_params["present"] = "1"
+    run(at)
+    assert any("Using Semrush's actions as decisions" in c.value for c in at.caption)
+    assert not any(m.label.startswith("Tick rows above, or pick audited domains") for m in at.multiselect)
+    assert not any(b.label.startswith("Use Semrush's actions") for b in at.button)

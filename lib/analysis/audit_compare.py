@@ -92,6 +92,37 @@ def compare_with_semrush(risk: pd.DataFrame, audit: pd.DataFrame, *, toxic_at: i
     return AuditComparison(domains=both, agreement=agreement, only_in_audit=only_in_audit)
 
 
+# --- Semrush's own actions as decisions, only when the user asks for them --------------------------------
+
+# Semrush's Backlink Audit lists: remove (ask the site), disavow, whitelist (keep). Anything else ("new",
+# "deleted", empty) says nothing about what to do.
+SEMRUSH_ACTIONS = {"remove": "remove", "disavow": "disavow", "whitelist": "keep"}
+SEMRUSH_SOURCE = "semrush audit"
+
+
+def semrush_decision(status: str) -> str | None:
+    """The Linkscope decision for a Semrush action ("Disavow list", "whitelisted", "Remove" ...), else None."""
+    text = " ".join(str(status or "").lower().replace("_", " ").split()).replace("white list", "whitelist")
+    text = text.removeprefix("move to ").removesuffix(" list").removesuffix("ed")
+    return SEMRUSH_ACTIONS.get(text) or SEMRUSH_ACTIONS.get(text + "e")  # "removed" -> "remov" -> "remove"
+
+
+def semrush_decisions(domains: pd.DataFrame, chosen: list[str] | tuple[str, ...]) -> dict[str, list[str]]:
+    """The chosen domains grouped by the decision their Semrush action maps to, in the order chosen.
+
+    `domains` is AuditComparison.domains (or semrush_by_domain output): domain and status. Chosen domains
+    without an action Linkscope can use are left out; the caller writes with overwrite=False, so a decision
+    the user already made stays.
+    """
+    status = domains.drop_duplicates("domain").set_index("domain")["status"]
+    grouped: dict[str, list[str]] = {}
+    for domain in dict.fromkeys(chosen):
+        decision = semrush_decision(status.get(domain, ""))
+        if decision:
+            grouped.setdefault(decision, []).append(domain)
+    return grouped
+
+
 # --- Broken and lost: links worth reclaiming ---------------------------------------------------------------
 
 RECLAIM_COLUMNS = ["source_url", "why", "authority", "lost_date", "target_url", "anchor", "source_title",
