@@ -180,7 +180,6 @@ def test_frames_keyed_by_url_or_www_find_the_same_target():
 
 
 def test_from_demo_serves_the_demo_exports():
-    pytest.importorskip("lib.demo", reason="lib.demo is written by another engineer")
     with FakeSemrush.from_demo() as server:
         targets = {target for report, target in server._frames if report == "backlinks_refdomains"}
         assert targets

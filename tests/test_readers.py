@@ -539,11 +539,16 @@ def test_read_path_uses_the_file_name(tmp_path) -> None:
     assert (table.name, table.date_hint) == ("mysite.com-anchors-2024-02-29.csv", datetime(2024, 2, 29))
 
 
-def test_readers_does_not_import_streamlit() -> None:
+def test_no_lib_module_imports_streamlit() -> None:
+    import pkgutil
     import subprocess
     import sys
 
-    code = "import sys, lib.readers, lib.cli; print('streamlit' in sys.modules)"
+    import lib
+
+    modules = [m.name for m in pkgutil.walk_packages(lib.__path__, "lib.")]
+    assert "lib.readers" in modules and "lib.report" in modules and "lib.semrush.client" in modules
+    code = f"import importlib, sys; [importlib.import_module(m) for m in {modules!r}]; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent))
     assert out.stdout.strip() == "False"
