@@ -18,7 +18,8 @@ import pandas as pd
 from lib import snapshots
 from lib.normalize import Normalized, Problems
 from lib.readers import ExportError, ExportFile, read_export
-from lib.workspaces import Workspace, create_workspace, delete_workspace, list_workspaces
+from lib.workspaces import (Workspace, create_workspace, delete_workspace, get_setting, list_workspaces,
+                            set_setting)
 
 # The largest file an import reads: server.maxUploadSize (MB) in .streamlit/config.toml, in bytes.
 # the uploader refuses bigger files in the browser; this guard covers every other caller.
@@ -170,11 +171,20 @@ def demo_workspace(root: Path | None = None) -> Workspace | None:
     return next((w for w in list_workspaces(root) if w.is_demo), None)
 
 
+DEMO_COMPLETE = "demo_complete"  # workspace setting written after the demo's last export is in
+
+
 def ensure_demo_workspace(root: Path | None = None, today: date | None = None) -> Workspace:
-    """The built-in demo workspace, created on first start from generated Semrush exports."""
+    """The built-in demo workspace, created on first start from generated Semrush exports.
+
+    It counts as there only once every export is in: a start that stopped halfway (killed, or a file that
+    did not import) leaves no flag, and the next start builds the demo again from scratch.
+    """
     existing = demo_workspace(root)
-    if existing:
+    if existing and get_setting(existing.id, DEMO_COMPLETE, False, root):
         return existing
+    if existing:
+        remove_workspace(existing.id, root)
     from lib.demo import DEMO_SITE, write_demo_exports
 
     workspace = create_workspace(DEMO_SITE.name, DEMO_SITE.own_domain, DEMO_SITE.competitors,
@@ -188,6 +198,7 @@ def ensure_demo_workspace(root: Path | None = None, today: date | None = None) -
             failed = [o.error for o in outcomes if o.error]
             if failed:
                 raise RuntimeError(f"demo export {demo_file.path.name} did not import: {failed[0]}")
+    set_setting(workspace.id, DEMO_COMPLETE, True, root)
     return workspace
 
 
