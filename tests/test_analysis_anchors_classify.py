@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from lib.analysis.anchors import AnchorContext, classify_anchor, classify_anchors
+from lib.analysis.anchors import AnchorContext, classify_anchor, classify_anchors, exact_match_mask
 
 CONTEXT = AnchorContext("alpinebrew.com", ("alpine brew",), ("coffee grinder", "pour over kettle"))
 
@@ -40,3 +40,15 @@ def test_vectorised_keeps_index_and_matches_the_scalar_rule():
     result = classify_anchors(anchors, CONTEXT)
     assert result.to_dict() == {10: "brand", 11: "empty", 12: "exact_match", 13: "brand"}
     assert classify_anchors(pd.Series([], dtype="str"), CONTEXT).empty
+
+
+def test_exact_match_mask_agrees_with_the_full_classification():
+    anchors = pd.Series(["Coffee Grinder", "coffee  grinder!", " POUR over Kettle ", "Pour-over kettle",
+                         "COFFEE GRINDER", "Coffee Grinder Alpine Brew", "coffeegrinder.com", "grinder coffee",
+                         "Ｃoffee Grinder", "KETTLE pour over", "pour over kettle\u00a0", "Coffee Grinder", None, "",
+                         "other"], index=range(10, 25))
+    expected = (classify_anchors(anchors, CONTEXT) == "exact_match").to_numpy()
+    assert expected.sum() == 7  # guards the fixture: it must hold exact matches, written in several ways
+    assert exact_match_mask(anchors, CONTEXT).tolist() == expected.tolist()
+    # Without target keywords nothing is an exact match.
+    assert not exact_match_mask(anchors, AnchorContext("alpinebrew.com", ("alpine brew",))).any()

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 CATEGORIES = ("brand", "naked_url", "exact_match", "partial_match", "generic", "empty", "other")
@@ -126,3 +127,26 @@ def classify_anchors(anchors: pd.Series, context: AnchorContext) -> pd.Series:
     labels = [_classify(value, rules) for value in uniques]
     return pd.Series(pd.array(labels, dtype="str").take(codes) if len(codes) else [], index=anchors.index,
                      dtype="str")
+
+
+def exact_match_mask(anchors: pd.Series, context: AnchorContext) -> np.ndarray:
+    """classify_anchors(anchors, context) == "exact_match", classifying only the anchors that can be.
+
+    An exact match's lower-cased text holds every word of a target keyword, so an anchor whose text holds
+    no keyword's first word is never one; that test is one Arrow regex pass over the distinct anchors
+    (ASCII only, where Arrow's and Python's lower-casing agree; other anchors are always classified).
+    Risk scores need only this label, and most of a million anchors fail the test.
+    """
+    rules = _rules(context)
+    if not rules.exact or not len(anchors):
+        return np.zeros(len(anchors), dtype=bool)
+    codes, uniques = pd.factorize(anchors.fillna("").astype("str"), sort=False)
+    distinct = pd.Series(uniques, dtype="str")
+    firsts = sorted({phrase.split(" ")[0] for phrase in rules.exact})
+    pattern = "|".join(re.escape(word) for word in firsts)
+    candidate = (distinct.str.lower().str.contains(pattern, regex=True) | ~distinct.str.isascii()).to_numpy(bool)
+    exact = np.zeros(len(distinct), dtype=bool)
+    picked = np.flatnonzero(candidate)
+    values = distinct.to_numpy(dtype=object)
+    exact[picked] = [_classify(values[i], rules) == "exact_match" for i in picked]
+    return exact.take(codes) if len(codes) else np.zeros(0, dtype=bool)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.analysis.anchors import AnchorContext, classify_anchors
+from lib.analysis.anchors import AnchorContext, exact_match_mask
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
 LOW_AUTHORITY = 5
@@ -74,6 +74,9 @@ MARKERS: dict[str, Marker] = {m.name: m for m in (
 _ORDER = list(MARKERS)
 _BIT = {name: 1 << i for i, name in enumerate(_ORDER)}
 OUTPUT_COLUMNS = ["domain", "risk_score", "markers", "reasons", "backlinks"]
+# The Backlinks columns the scores read: callers filtering a big frame first can keep just these.
+LINK_COLUMNS = ["source_domain", "page_ascore", "first_seen", "external_links", "sitewide", "source_title", "anchor",
+                "target_url"]
 
 
 @dataclass(frozen=True)
@@ -106,12 +109,55 @@ def _keyword_words(context: RiskContext) -> set[str]:
     return {w for k in context.target_keywords for w in re.findall(r"[a-z0-9]+", k.lower()) if len(w) > 2}
 
 
+class _LinkDomains:
+    """The backlinks' source domains factorised once: every per-domain aggregate below is an integer
+    bincount or groupby on these codes instead of a hash of a million domain names (the costly part at
+    a million backlinks: each string groupby, map or reindex re-factorises them)."""
+
+    def __init__(self, backlinks: pd.DataFrame):
+        codes, uniques = pd.factorize(backlinks["source_domain"], sort=False)  # missing domain: -1
+        self.codes = codes
+        self.valid = codes >= 0
+        self.uniques = pd.Index(uniques, dtype="str")
+        self.size = np.bincount(codes[self.valid], minlength=len(uniques))
+        self._placed: tuple[pd.Index, np.ndarray] | None = None
+
+    def share_at_least_half(self, flags: np.ndarray) -> np.ndarray:
+        """Per distinct domain: do at least half of its backlinks have the flag?"""
+        hits = np.bincount(self.codes[self.valid], weights=flags[self.valid], minlength=len(self.uniques))
+        return 2 * hits >= self.size
+
+    def onto(self, index: pd.Index, values: np.ndarray, fill) -> np.ndarray:
+        """Per-distinct-domain `values` laid onto `index` (domains without links get `fill`)."""
+        if self._placed is None or self._placed[0] is not index:  # one lookup per target index, reused
+            self._placed = (index, self.uniques.get_indexer(index))
+        where = self._placed[1]
+        out = np.asarray(values).take(np.maximum(where, 0)) if len(values) else np.full(len(index), fill)
+        return np.where(where >= 0, out, fill)
+
+
 def keyword_stuffed(domain: str, keyword_words: set[str]) -> bool:
     """best-cheap-coffee-grinder-deals.xyz: several keyword or sales words in the name."""
     label = domain.lower().split(".")[0]
     parts = [p for p in re.split(r"[-_0-9]+", label) if p]
     hits = sum(p in SALES_WORDS or p in keyword_words for p in parts)
     return (label.count("-") >= 2 and hits >= 2) or hits >= 3
+
+
+def _stuffed(domains: pd.Index, keyword_words: set[str]) -> np.ndarray:
+    """keyword_stuffed of each (unique) domain; only names containing a sales or keyword word are checked in
+    Python. Without any such word a name scores no hit, so the prefilter changes no answer; non-ASCII names
+    are always checked, as their lower-casing may differ between Python and Arrow."""
+    if not len(domains):
+        return np.zeros(0, dtype=bool)
+    names = pd.Series(domains.astype("str"), dtype="str").fillna("")
+    label = names.str.replace(r"(?s)\..*$", "", regex=True)  # before the first dot, in Arrow
+    pattern = "|".join(re.escape(w) for w in sorted(SALES_WORDS | keyword_words))
+    candidate = (label.str.lower().str.contains(pattern, regex=True) | ~label.str.isascii()).to_numpy(bool)
+    out = np.zeros(len(names), dtype=bool)
+    picked = np.flatnonzero(candidate)
+    out[picked] = [keyword_stuffed(d, keyword_words) for d in names.to_numpy(dtype=object)[picked]]
+    return out
 
 
 def _mask_strings(masks: pd.Series, weights: dict[str, int]) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -128,7 +174,8 @@ def _mask_strings(masks: pd.Series, weights: dict[str, int]) -> tuple[pd.Series,
     return take(scores, "Int64"), take(names, "str"), take(reasons, "str")
 
 
-def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None) -> pd.DataFrame:
+def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None,
+                  links: _LinkDomains | None = None) -> pd.DataFrame:
     """One row per linking domain: ascore, tld, ip, country, first_seen, from whatever data there is."""
     parts = []
     if referring_domains is not None and len(referring_domains):
@@ -141,10 +188,13 @@ def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFram
         }).groupby("domain", sort=False).agg(ascore=("ascore", "max"), ip=("ip", "first"),
                                              country=("country", "first"), first_seen=("first_seen", "min")))
     if backlinks is not None and len(backlinks):
-        from_links = backlinks.groupby("source_domain", sort=False).agg(
-            ascore=("page_ascore", "max"), first_seen=("first_seen", "min"))
+        links = links or _LinkDomains(backlinks)
+        # Grouped on the integer codes (first-appearance order, as groupby(sort=False) on the names).
+        from_links = pd.DataFrame({"ascore": backlinks["page_ascore"].array[links.valid],
+                                   "first_seen": backlinks["first_seen"].array[links.valid]}).groupby(
+            links.codes[links.valid], sort=True).agg(ascore=("ascore", "max"), first_seen=("first_seen", "min"))
+        from_links.index = pd.Index(links.uniques.take(from_links.index), name="domain")
         from_links["ascore"] = from_links["ascore"].astype("Float64")
-        from_links.index.name = "domain"
         if parts:
             merged = parts[0].combine_first(from_links[["first_seen"]])
             missing = from_links.index.difference(merged.index)
@@ -167,12 +217,10 @@ def _domain_masks(facts: pd.DataFrame, context: RiskContext) -> pd.Series:
     ascore = facts["ascore"]
     mask |= np.where(ascore.notna() & (ascore <= LOW_AUTHORITY), _BIT["low_authority"], 0)
     names = pd.Series(facts.index, index=facts.index)
-    tld = names.str.split(".").str[-1].str.lower()
+    tld = names.str.replace(r"(?s)^.*\.", "", regex=True).str.lower()  # after the last dot, in Arrow
     mask |= np.where(tld.isin(SPAM_TLDS), _BIT["spam_tld"], 0)
     keyword_words = _keyword_words(context)
-    stuffed = pd.Index(names.unique()).map(lambda d: keyword_stuffed(d, keyword_words))
-    mask |= np.where(pd.Series(dict(zip(names.unique(), stuffed))).reindex(names).to_numpy(bool),
-                     _BIT["keyword_domain"], 0)
+    mask |= np.where(_stuffed(facts.index, keyword_words), _BIT["keyword_domain"], 0)
     subnet = facts["ip"].str.extract(r"^(\d+\.\d+\.\d+)\.\d+$", expand=False)
     sizes = subnet.map(subnet.value_counts())
     mask |= np.where(subnet.notna() & (sizes >= NETWORK_SIZE), _BIT["link_network"], 0)
@@ -206,18 +254,28 @@ def _link_masks(backlinks: pd.DataFrame, context: RiskContext) -> pd.Series:
     mask |= np.where(backlinks["sitewide"].to_numpy(bool), _BIT["sitewide"], 0)
     title = backlinks["source_title"].fillna("").astype("str").str.strip()
     mask |= np.where(title == "", _BIT["empty_title"], 0)
-    anchors = classify_anchors(backlinks["anchor"], AnchorContext(context.own_domain, context.brand_terms,
-                                                                  context.target_keywords))
-    mask |= np.where(anchors == "exact_match", _BIT["exact_anchor"], 0)
+    exact = exact_match_mask(backlinks["anchor"], AnchorContext(context.own_domain, context.brand_terms,
+                                                                 context.target_keywords))
+    mask |= np.where(exact, _BIT["exact_anchor"], 0)
     return mask
 
 
-def _money_page_only(backlinks: pd.DataFrame) -> pd.Series:
-    path = backlinks["target_url"].astype("str").str.replace(r"^[a-zA-Z]+://[^/]+", "", regex=True)
-    home = path.isin(["", "/"])
-    per_domain = pd.DataFrame({"domain": backlinks["source_domain"], "target": path, "home": home}).groupby(
-        "domain", sort=False).agg(links=("target", "size"), targets=("target", "nunique"), home=("home", "any"))
-    return (per_domain["links"] >= 3) & (per_domain["targets"] == 1) & ~per_domain["home"]
+def _money_page_only(backlinks: pd.DataFrame, links: _LinkDomains) -> np.ndarray:
+    """Per distinct link domain (links.uniques): 3+ links, all to one inner page, none to the home page."""
+    # A site has few target pages: their paths are derived once per distinct target URL, and the per-domain
+    # distinct count is a count of distinct (domain, path) code pairs.
+    target_codes, targets = pd.factorize(backlinks["target_url"], sort=False)
+    path = pd.Series(targets, dtype="str").str.replace(r"^[a-zA-Z]+://[^/]+", "", regex=True)
+    path_codes, _ = pd.factorize(path, sort=False)
+    path_of_link = np.where(target_codes >= 0, path_codes.take(np.maximum(target_codes, 0)), -1)
+    home_of_link = np.where(target_codes >= 0, path.isin(["", "/"]).to_numpy(bool).take(np.maximum(target_codes, 0)),
+                            False)
+    n = len(links.uniques)
+    keep = links.valid & (path_of_link >= 0)
+    pairs = pd.unique(links.codes[keep].astype("int64") * (len(targets) + 1) + path_of_link[keep])
+    distinct = np.bincount(pairs // (len(targets) + 1), minlength=n)
+    home = np.bincount(links.codes[links.valid], weights=home_of_link[links.valid], minlength=n) > 0
+    return (links.size >= 3) & (distinct == 1) & ~home
 
 
 def backlink_risk(backlinks: pd.DataFrame, context: RiskContext, referring_domains: pd.DataFrame | None = None,
@@ -227,11 +285,16 @@ def backlink_risk(backlinks: pd.DataFrame, context: RiskContext, referring_domai
     if backlinks.empty:
         return pd.DataFrame({"risk_score": pd.array([], dtype="Int64"), "markers": pd.array([], dtype="str"),
                              "reasons": pd.array([], dtype="str")}, index=backlinks.index)
-    facts = _domain_facts(backlinks, referring_domains)
+    links = _LinkDomains(backlinks)
+    facts = _domain_facts(backlinks, referring_domains, links)
     domain_mask = _domain_masks(facts, context)
-    domain_mask |= np.where(_money_page_only(backlinks).reindex(domain_mask.index, fill_value=False),
+    domain_mask |= np.where(links.onto(domain_mask.index, _money_page_only(backlinks, links), False),
                             _BIT["money_page_only"], 0)
-    mask = _link_masks(backlinks, context) | backlinks["source_domain"].map(domain_mask).fillna(0).astype("int64")
+    # Each link takes its domain's mask through the domain codes (0 for a domain without facts).
+    where = domain_mask.index.get_indexer(links.uniques)
+    per_domain = np.where(where >= 0, domain_mask.to_numpy().take(np.maximum(where, 0)), 0)
+    of_link = np.where(links.valid, per_domain.take(np.maximum(links.codes, 0)) if len(per_domain) else 0, 0)
+    mask = _link_masks(backlinks, context) | pd.Series(of_link.astype("int64"), index=backlinks.index)
     scores, names, reasons = _mask_strings(mask, chosen)
     return pd.DataFrame({"risk_score": scores, "markers": names, "reasons": reasons}, index=backlinks.index)
 
@@ -241,22 +304,20 @@ def domain_risk(backlinks: pd.DataFrame, referring_domains: pd.DataFrame | None,
     """One row per referring domain, riskiest first: domain, risk_score, markers, reasons, backlinks."""
     chosen = _weights(weights)
     has_links = backlinks is not None and len(backlinks) > 0
-    facts = _domain_facts(backlinks if has_links else None, referring_domains)
+    links = _LinkDomains(backlinks) if has_links else None
+    facts = _domain_facts(backlinks if has_links else None, referring_domains, links)
     if facts.empty:
         return _empty()
     mask = _domain_masks(facts, context)
     counts = pd.Series(0, index=facts.index, dtype="int64")
     if has_links:
-        link_mask = _link_masks(backlinks, context)
-        grouped = pd.DataFrame({"domain": backlinks["source_domain"].astype("str")})
+        link_mask = _link_masks(backlinks, context).to_numpy()
         for name in ("many_outbound", "sitewide", "empty_title", "exact_anchor"):
-            grouped[name] = (link_mask & _BIT[name]) > 0
-        share = grouped.groupby("domain", sort=False).mean()
-        for name in share.columns:
-            mask |= np.where(share[name].reindex(mask.index, fill_value=0) >= 0.5, _BIT[name], 0)
-        mask |= np.where(_money_page_only(backlinks).reindex(mask.index, fill_value=False),
+            half = links.share_at_least_half((link_mask & _BIT[name]) > 0)
+            mask |= np.where(links.onto(mask.index, half, False), _BIT[name], 0)
+        mask |= np.where(links.onto(mask.index, _money_page_only(backlinks, links), False),
                          _BIT["money_page_only"], 0)
-        counts = backlinks.groupby("source_domain", sort=False).size().reindex(mask.index, fill_value=0)
+        counts = pd.Series(links.onto(mask.index, links.size, 0), index=mask.index, dtype="int64")
     elif referring_domains is not None and "backlinks" in referring_domains:
         key = referring_domains["root_domain"] if "root_domain" in referring_domains else referring_domains["domain"]
         counts = referring_domains.groupby(key.astype("str"), sort=False)["backlinks"].sum().reindex(

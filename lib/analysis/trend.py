@@ -56,20 +56,25 @@ def active_links(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~frame["lost_link"].fillna(False).to_numpy(dtype=bool)]
 
 
+def _live_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """active_links of only `columns`: filtering all ~24 columns of a million rows costs ~0.3 s, a few ~0.05 s."""
+    return active_links(frame[[c for c in frame.columns if c in columns or c == "lost_link"]])
+
+
 def summarize_snapshot(frame: pd.DataFrame, snapshot_id: int, data_date: date,
                        risk_scores: pd.DataFrame | None = None, risky_score: int = 50) -> TrendPoint:
     """One trend point from a Backlinks frame and, optionally, its domains' risk scores (domain, risk_score)."""
-    links = active_links(frame)
-    total = len(links)
+    domains = _live_columns(frame, ["source_domain"])["source_domain"]
+    total = len(domains)
     risky: int | None = None
     share: float | None = None
     if risk_scores is not None:
         risky_domains = risk_scores.loc[(risk_scores["risk_score"] >= risky_score).fillna(False).to_numpy(bool),
                                         "domain"]
-        risky = int(links["source_domain"].isin(set(risky_domains)).sum())
+        risky = int(domains.isin(set(risky_domains)).sum())
         share = risky / total if total else 0.0
     return TrendPoint(snapshot_id=snapshot_id, data_date=data_date, backlinks=total,
-                      referring_domains=int(links["source_domain"].nunique()),
+                      referring_domains=int(domains.nunique()),
                       risky_backlinks=risky, risky_share=share)
 
 
@@ -78,9 +83,9 @@ def snapshot_point(frame: pd.DataFrame, snapshot_id: int, data_date: date, own_d
                    referring_domains: pd.DataFrame | None = None,
                    home_countries: tuple[str, ...] = ()) -> TrendPoint:
     """A trend point with risk scored by lib.analysis.risk on the snapshot's own links."""
-    from lib.analysis.risk import RISKY_SCORE, RiskContext, domain_risk
+    from lib.analysis.risk import LINK_COLUMNS, RISKY_SCORE, RiskContext, domain_risk
 
-    links = active_links(frame)
+    links = _live_columns(frame, LINK_COLUMNS)
     scores = domain_risk(links, referring_domains, RiskContext(own_domain, tuple(brand_terms),
                                                                tuple(target_keywords), tuple(home_countries)))
     return summarize_snapshot(frame, snapshot_id, data_date, scores[["domain", "risk_score"]], RISKY_SCORE)
