@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from lib import importer, snapshots
-from lib.analysis.snapshot_diff import diff_anchors, diff_backlinks, diff_referring_domains, diff_snapshots
+from lib.analysis.snapshot_diff import (diff_anchors, diff_backlinks, diff_referring_domains, diff_snapshots,
+                                       normalize_anchor)
 from lib.workspaces import create_workspace
 from tests.test_importer import backlinks_csv
 
@@ -151,3 +152,29 @@ def test_a_link_flagged_lost_in_the_newer_snapshot_is_lost():
     assert ("https://a.com/2", "https://me.com/shop") in diff.lost_pairs
     assert diff.new_backlinks == 5 and diff.old_backlinks == 4
     assert set(diff.vanished_anchors["anchor"]) == {"best grinder"}
+
+
+def test_anchors_normalise_as_python_split_and_lower_in_ascii_and_unicode():
+    raw = ["  Best  Grinder ", "best grinder", "A\tB\nC\x0bD\x0cE\rF\x1cG\x1fH", "ÉCLAIR\u00a0Café", "Straße\u2003X",
+           "\u2028line\u3000sep ", "İstanbul", "", None, "x", "ＦＵＬＬ width"]
+    expected = ["best grinder", "best grinder", "a b c d e f g h", "éclair café", "straße x", "line sep",
+                "İstanbul".lower(), "", "", "x", "ｆｕｌｌ width"]
+    assert expected == [" ".join((t or "").split()).lower() for t in raw]  # the rule, in Python
+    got = normalize_anchor(pd.Series(raw, index=range(5, 16), dtype="str"))
+    assert got.tolist() == expected and list(got.index) == list(range(5, 16))
+
+
+def test_backlink_diff_counts_only_live_links_in_domains_and_anchors():
+    old = pd.DataFrame({"source_url": ["https://a.com/1", "https://a.com/2", "https://b.com/1"],
+                        "target_url": ["https://me.com/", "https://me.com/", "https://me.com/x"],
+                        "source_domain": ["a.com", "a.com", "b.com"], "page_ascore": pd.array([10, 30, 5], "Int64"),
+                        "anchor": ["Me", "me ", "gone"], "lost_link": [False, False, False]})
+    new = old.assign(lost_link=[False, True, True], page_ascore=pd.array([12, 30, 5], "Int64"))
+    diff = diff_backlinks(old, new)
+    assert diff.new_backlinks == 1 and diff.old_backlinks == 3
+    assert diff.lost_pairs == {("https://a.com/2", "https://me.com/"), ("https://b.com/1", "https://me.com/x")}
+    assert diff.lost_domains["domain"].tolist() == ["b.com"]
+    assert diff.ascore_changes.to_dict("records") == [{"domain": "a.com", "old_ascore": 30, "new_ascore": 12,
+                                                       "change": -18}]
+    assert diff.vanished_anchors.to_dict("records") == [{"anchor": "gone", "backlinks": 1, "domains": 1}]
+    assert diff.appeared_anchors.empty

@@ -75,21 +75,37 @@ def link_keys(frame: pd.DataFrame) -> np.ndarray:
     return sources * np.uint64(0x9E3779B97F4A7C15) ^ targets
 
 
+# The characters str.split() splits on, of ASCII: an ASCII text normalises in Arrow exactly as in Python.
+_ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
+
+
 def normalize_anchor(anchors: pd.Series) -> pd.Series:
     """Trimmed, single-spaced, lower-case anchors; each distinct text is normalised once."""
     codes, uniques = pd.factorize(anchors.fillna("").astype("str"), sort=False)
-    cleaned = pd.Series(uniques, dtype="str").str.split().str.join(" ").str.lower().fillna("")
+    distinct = pd.Series(uniques, dtype="str")
+    # ASCII texts (nearly all) in Arrow; others through Python's str.split / str.lower, whose Unicode
+    # whitespace and case rules Arrow does not share exactly.
+    ascii_ = distinct.str.isascii().fillna(True).to_numpy(bool)
+    cleaned = distinct.str.replace(_ASCII_SPACE, " ", regex=True).str.strip(" ").str.lower()
+    if not ascii_.all():
+        other = distinct[~ascii_]
+        cleaned[~ascii_] = other.str.split().str.join(" ").str.lower()
+    cleaned = cleaned.fillna("")
     return pd.Series(cleaned.to_numpy().take(codes) if len(codes) else [], index=anchors.index, dtype="str")
 
 
 def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
     """Two Backlinks snapshots compared link by link, domain by domain and anchor by anchor."""
-    old, new = _live(old), _live(new)
-    old_keys, new_keys = link_keys(old), link_keys(new)
-    gained = new[~pd.Series(new_keys).isin(pd.Series(old_keys)).to_numpy()]
-    lost = old[~pd.Series(old_keys).isin(pd.Series(new_keys)).to_numpy()]
-    old_domains, new_domains = _domains_of_links(old), _domains_of_links(new)
-    old_anchors, new_anchors = _anchors_of_links(old), _anchors_of_links(new)
+    # The comparisons read four columns of the live rows; whole rows (all ~24 columns) are taken only for
+    # the gained and lost links, since filtering every column of a million rows costs more than the diff.
+    # Hashes and codes are computed on whole columns and then picked at the live positions (numpy), since
+    # an Arrow take of a million strings costs as much as hashing them.
+    old_at, new_at = _live_positions(old), _live_positions(new)
+    old_keys, new_keys = link_keys(old)[old_at], link_keys(new)[new_at]
+    gained = new.take(new_at[~pd.Series(new_keys).isin(pd.Series(old_keys)).to_numpy()])
+    lost = old.take(old_at[~pd.Series(old_keys).isin(pd.Series(new_keys)).to_numpy()])
+    old_domains, new_domains = _domains_of_links(old, old_at), _domains_of_links(new, new_at)
+    old_anchors, new_anchors = _anchors_of_links(old, old_at), _anchors_of_links(new, new_at)
     return SnapshotDiff(
         kind="backlinks",
         gained_backlinks=gained.reset_index(drop=True),
@@ -99,15 +115,16 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
         ascore_changes=_ascore_changes(old_domains, new_domains),
         appeared_anchors=_only_in_anchors(new_anchors, old_anchors),
         vanished_anchors=_only_in_anchors(old_anchors, new_anchors),
-        old_backlinks=len(old), new_backlinks=len(new),
+        old_backlinks=len(old_at), new_backlinks=len(new_at),
         old_domains=len(old_domains), new_domains=len(new_domains),
     )
 
 
-def _live(links: pd.DataFrame) -> pd.DataFrame:
+def _live_positions(links: pd.DataFrame) -> np.ndarray:
+    """Row positions of the live links (not flagged lost)."""
     if "lost_link" not in links:
-        return links
-    return links[~links["lost_link"].fillna(False).to_numpy(dtype=bool)]
+        return np.arange(len(links))
+    return np.flatnonzero(~links["lost_link"].fillna(False).to_numpy(dtype=bool))
 
 
 def diff_referring_domains(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
@@ -141,15 +158,19 @@ def diff_snapshots(kind: str, old: pd.DataFrame, new: pd.DataFrame) -> SnapshotD
     return differs[kind](old, new)
 
 
-def _domains_of_links(links: pd.DataFrame) -> pd.DataFrame:
-    """domain (index) -> backlinks, ascore (highest page_ascore of its links)."""
-    if links.empty:
+def _domains_of_links(links: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
+    """domain (index) -> backlinks, ascore (highest page_ascore of its links), of the rows at positions `at`."""
+    if not len(at):
         return _empty(_DOMAIN_COLUMNS).set_index("domain")
-    grouped = links.groupby("source_domain", sort=True)
-    frame = pd.DataFrame({"backlinks": grouped.size().astype("Int64"),
-                          "ascore": grouped["page_ascore"].max().astype("Int64")})
-    frame.index = frame.index.astype("str").rename("domain")
-    return frame
+    # Grouped on sorted integer codes (as groupby(sort=True) on the names, without re-hashing them per aggregate).
+    codes, domains = pd.factorize(links["source_domain"], sort=True)
+    codes = codes[at]
+    valid = codes >= 0
+    ascore = pd.Series(links["page_ascore"].array.take(at[valid])).groupby(codes[valid], sort=True).max()
+    return pd.DataFrame({"backlinks": pd.array(np.bincount(codes[valid], minlength=len(domains))[ascore.index],
+                                               dtype="Int64"),
+                         "ascore": ascore.astype("Int64").array},
+                        index=pd.Index(domains, dtype="str").take(ascore.index).rename("domain"))
 
 
 def _domains_of_refdomains(refdomains: pd.DataFrame) -> pd.DataFrame:
@@ -187,16 +208,28 @@ def _ascore_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return both.drop(columns="_size")[list(_ASCORE_COLUMNS)].reset_index(drop=True)
 
 
-def _anchors_of_links(links: pd.DataFrame) -> pd.DataFrame:
-    if links.empty:
+def _anchors_of_links(links: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
+    """anchor (index) -> backlinks, domains, of the rows at positions `at`."""
+    if not len(at):
         return _empty(_ANCHOR_COLUMNS).set_index("anchor")
-    frame = pd.DataFrame({"anchor": normalize_anchor(links["anchor"]), "domain": links["source_domain"]})
-    frame = frame[frame["anchor"] != ""]
-    grouped = frame.groupby("anchor", sort=True)
-    result = pd.DataFrame({"backlinks": grouped.size().astype("Int64"),
-                           "domains": grouped["domain"].nunique().astype("Int64")})
-    result.index = result.index.astype("str")
-    return result
+    # Each distinct raw anchor is normalised once; links are then counted on integer codes of the
+    # normalised anchors, and distinct domains as distinct (anchor, domain) code pairs.
+    raw_codes, raw = pd.factorize(links["anchor"].fillna("").astype("str"), sort=False)
+    cleaned = normalize_anchor(pd.Series(raw, dtype="str"))
+    anchor_codes_of_raw, anchors = pd.factorize(cleaned, sort=True)
+    anchor_codes = anchor_codes_of_raw.take(raw_codes[at])
+    domain_codes, domains = pd.factorize(links["source_domain"], sort=False)
+    domain_codes = domain_codes[at]
+    keep = (np.asarray(anchors, dtype=object) != "")[anchor_codes]
+    n = len(anchors)
+    backlinks = np.bincount(anchor_codes[keep], minlength=n)
+    with_domain = keep & (domain_codes >= 0)
+    pairs = pd.unique(anchor_codes[with_domain].astype("int64") * (len(domains) + 1) + domain_codes[with_domain])
+    distinct = np.bincount(pairs // (len(domains) + 1), minlength=n)
+    present = np.flatnonzero(backlinks > 0)
+    return pd.DataFrame({"backlinks": pd.array(backlinks[present], dtype="Int64"),
+                         "domains": pd.array(distinct[present], dtype="Int64")},
+                        index=pd.Index(anchors, dtype="str").take(present).rename("anchor"))
 
 
 def _anchors_of_anchor_export(anchors: pd.DataFrame) -> pd.DataFrame:
