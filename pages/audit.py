@@ -233,7 +233,7 @@ def _use_semrush_actions(domains: pd.DataFrame, ticked: pd.DataFrame | None, aud
     usable = domains[domains["status"].map(audit_compare.semrush_decision).notna()]
     picked = st.multiselect("Tick rows above, or pick audited domains with a Semrush action by name",
                             usable["domain"].head(MAX_PICK_OPTIONS).tolist(), key="audit_semrush_pick",
-                            placeholder="Type a domain…")
+                            placeholder="Type an audited domain…")
     chosen = list(dict.fromkeys([*(ticked["domain"] if ticked is not None else []), *picked]))
     if not chosen:
         st.caption(f"{len(usable):,} compared domains carry a Semrush action. Nothing is decided until you choose "
@@ -255,7 +255,7 @@ def _use_semrush_actions(domains: pd.DataFrame, ticked: pd.DataFrame | None, aud
                  key="audit_semrush_use", icon=":material/playlist_add_check:"):
         st.session_state[SEMRUSH_CONFIRM] = writes
     if st.session_state.get(SEMRUSH_CONFIRM) == writes and total:
-        st.warning(f"Write {', '.join(parts)} as your decisions? Semrush flags links by its own rules, and Google "
+        st.warning(f"Save these decisions ({'; '.join(parts)})? Semrush flags links by its own rules, and Google "
                    "ignores most spammy links anyway: disavow only what you checked yourself.",
                    icon=":material/warning:")
         yes, no, _ = st.columns([1.4, 1, 3])

@@ -295,7 +295,8 @@ def test_semrush_actions_become_decisions_only_for_chosen_domains_after_confirma
                "made." in c.value for c in at.caption)
     next(b for b in at.button if b.label == "Use Semrush's actions for 3 domains…").click()
     run(at)
-    assert any("disavow only what you checked yourself" in w.value for w in at.warning)
+    assert any(w.value.startswith("Save these decisions (1 → Disavow; 1 → Remove (ask the site); 1 → Keep)?")
+               for w in at.warning)
     stored = decisions.decisions_for("demo", demo_data_dir)
     assert stored["item"].tolist() == [by_hand]  # nothing written before the confirmation
     next(b for b in at.button if b.label == "Yes, use them").click()
@@ -308,7 +309,7 @@ def test_semrush_actions_become_decisions_only_for_chosen_domains_after_confirma
         by_hand: {"decision": "disavow", "source": "manual"},  # Semrush says whitelist; the user's choice stays
     }
     assert stored.loc[disavowed, "note"].startswith("Semrush Backlink Audit action (")
-    assert not any(w.value.startswith("Write ") for w in at.warning)  # the confirmation is gone
+    assert not any(w.value.startswith("Save these decisions") for w in at.warning)  # the confirmation is gone
 
 
 def test_presentation_mode_offers_no_semrush_actions(app_test, demo_data_dir):

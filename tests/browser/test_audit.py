@@ -134,3 +134,35 @@ def test_two_tabs_each_save_a_decision_and_both_survive(demo_server, browser):
             "Note").input_value()
     finally:
         context.close()
+
+
+def test_semrush_actions_become_decisions_after_confirmation(demo_server, page):
+    from lib.analysis import audit_compare
+    from lib.snapshots import latest_snapshot, load_frame
+
+    root = demo_server.data_dir
+    audit = load_frame(latest_snapshot("demo", "audit", None, root), root)
+    by_domain = audit_compare.semrush_by_domain(audit)
+    whitelisted = by_domain.loc[by_domain["status"] == "whitelist", "domain"].tolist()
+    open_audit(page, demo_server)
+    page.get_by_role("tab", name="Semrush comparison").click()
+    wait_idle(page)
+    for domain in whitelisted[:2]:
+        # By its label: the placeholder is gone once a domain is chosen.
+        box = page.get_by_role("combobox", name="Tick rows above, or pick audited domains with a Semrush action")
+        box.click()
+        box.fill(domain)
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        wait_idle(page)
+    assert "2 domains chosen: 2 → Keep." in app_text(page)
+    page.get_by_role("button", name="Use Semrush's actions for 2 domains…").click()
+    wait_idle(page)
+    assert "disavow only what you checked yourself" in app_text(page)
+    screenshot(page, "audit_semrush_actions")
+    page.get_by_role("button", name="Yes, use them").click()
+    wait_idle(page)
+    assert_no_exception(page)
+    stored = decisions.decisions_for("demo", root).set_index("item")
+    mine = stored.reindex(whitelisted[:2])  # the server is shared with the other tests here, so are its decisions
+    assert mine["decision"].tolist() == ["keep", "keep"] and set(mine["source"]) == {"semrush audit"}
