@@ -181,3 +181,124 @@ def test_both_paths_agree_on_large_random_lists():
     from_export = g.gap_from_export(long, YOU, COMPETITORS)
     assert len(gap.frame) == len(set().union(*(set(f["domain"]) for f in frames.values())))
     assert (from_export.frame["categories"] == gap.frame["categories"]).all()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Risk of gap domains: the facts it rests on and the `basis` column
+# ---------------------------------------------------------------------------------------------------------
+
+from lib.analysis.risk import RiskContext  # noqa: E402
+
+# domain, root domain, Authority Score, backlinks to you, to the one competitor
+RISK_GAP = pd.DataFrame(
+    [(f"n{i}.net", f"n{i}.net", 30, 0, 1) for i in range(1, 6)] + [
+        ("spam-site.xyz", "spam-site.xyz", 3, 0, 4),
+        ("a.blog.net", "blog.net", 40, 0, 2),
+        ("b.blog.net", "blog.net", 45, 1, 1),
+        ("best-cheap-deals.com", "best-cheap-deals.com", 30, 0, 1),
+        ("linked.org", "linked.org", 50, 0, 3),
+    ], columns=["domain", "root_domain", "domain_ascore", "backlinks_you", "backlinks_c1"],
+).astype({"domain": "str", "root_domain": "str", "domain_ascore": "Int64"})
+RISK_CONTEXT = RiskContext("you.com", home_countries=("US",))
+
+
+def risk_refs() -> list[pd.DataFrame]:
+    """Referring Domains of the two compared domains: the only place IPs and countries come from."""
+    first = pd.DataFrame({"root_domain": [f"n{i}.net" for i in range(1, 6)] + ["blog.net"],
+                          "ip": [f"5.5.5.{i}" for i in range(1, 6)] + ["10.0.0.1"],
+                          "country": ["US"] * 5 + ["DE"],
+                          "first_seen": pd.to_datetime(["2024-01-0%d" % i for i in range(1, 7)])})
+    second = pd.DataFrame({"root_domain": ["blog.net"], "ip": ["10.9.9.9"], "country": ["FR"],
+                           "first_seen": pd.to_datetime(["2023-01-01"])})
+    return [first, None, second]
+
+
+def risk_links() -> pd.DataFrame:
+    """Three backlinks from linked.org: sitewide, two without a title, all to one inner page."""
+    return pd.DataFrame({
+        "source_domain": ["linked.org"] * 3, "page_ascore": pd.array([50, 50, 50], dtype="Int64"),
+        "first_seen": pd.to_datetime(["2024-02-01"] * 3), "external_links": pd.array([10, 10, 10], dtype="Int64"),
+        "sitewide": [True, True, True], "source_title": ["", "", "A post"], "anchor": ["nice", "nice", "nice"],
+        "target_url": ["https://you.com/shop"] * 3,
+    })
+
+
+def test_risk_facts_take_ip_country_and_first_seen_from_the_first_list_naming_the_domain():
+    facts = g.risk_facts(RISK_GAP, risk_refs())
+    assert list(facts.columns) == ["domain", "root_domain", "domain_ascore", "backlinks", "ip", "country",
+                                   "first_seen"]
+    rows = facts.set_index("domain")
+    assert rows.loc["n3.net", ["ip", "country"]].tolist() == ["5.5.5.3", "US"]
+    # blog.net is in the first and the third list: the first one's facts win, for both of its subdomains
+    assert rows.loc["a.blog.net", ["ip", "country"]].tolist() == ["10.0.0.1", "DE"]
+    assert rows.loc["b.blog.net", ["ip", "country"]].tolist() == ["10.0.0.1", "DE"]
+    assert rows.loc["a.blog.net", "first_seen"] == pd.Timestamp("2024-01-06")
+    # no list names spam-site.xyz: empty text, no date
+    assert rows.loc["spam-site.xyz", ["ip", "country"]].tolist() == ["", ""]
+    assert pd.isna(rows.loc["spam-site.xyz", "first_seen"])
+    assert rows["backlinks"].tolist() == [1, 1, 1, 1, 1, 4, 2, 2, 1, 3]  # to you and the competitor together
+    assert rows["backlinks"].dtype == "Int64"
+
+
+def test_risk_facts_without_referring_domains_are_blank_not_missing():
+    facts = g.risk_facts(RISK_GAP)
+    assert (facts["ip"] == "").all() and (facts["country"] == "").all() and facts["first_seen"].isna().all()
+    assert facts["domain_ascore"].tolist() == RISK_GAP["domain_ascore"].tolist()
+
+
+def _risk_rows(risk: pd.DataFrame) -> list[tuple]:
+    return [tuple(r) for r in risk[["domain", "risk_score", "markers", "backlinks", "basis"]].itertuples(index=False)]
+
+
+def test_gap_risk_from_domain_facts_only():
+    risk = g.gap_risk(RISK_GAP, RISK_CONTEXT, risk_refs())
+    # five sites on 5.5.5.x: a link network (25); .xyz with Authority Score 3 (15 + 20); a name of three sales
+    # words (20); blog.net is German while the site works in the US (5); one row per registrable domain.
+    assert _risk_rows(risk) == [
+        ("spam-site.xyz", 35, "low_authority; spam_tld", 4, "domain facts"),
+        *[(f"n{i}.net", 25, "link_network", 1, "domain facts") for i in range(1, 6)],
+        ("best-cheap-deals.com", 20, "keyword_domain", 1, "domain facts"),
+        ("blog.net", 5, "country_mismatch", 4, "domain facts"),
+        ("linked.org", 0, "", 3, "domain facts"),
+    ]
+
+
+def test_gap_risk_with_backlinks_adds_link_markers_and_says_so_in_basis():
+    risk = g.gap_risk(RISK_GAP, RISK_CONTEXT, risk_refs(), risk_links())
+    rows = {r[0]: r for r in _risk_rows(risk)}
+    # linked.org's links: all sitewide (5), 2 of 3 without a title (5), 3 links all to /shop (10)
+    assert rows["linked.org"] == ("linked.org", 20, "money_page_only; sitewide; empty_title", 3, "links")
+    assert {d for d, *_, basis in rows.values() if basis == "links"} == {"linked.org"}
+    # the others keep their domain-fact scores
+    assert rows["spam-site.xyz"][1:3] == (35, "low_authority; spam_tld")
+    assert rows["blog.net"][1:3] == (5, "country_mismatch")
+    assert len(risk) == 9
+    # without home countries the country marker stays quiet
+    quiet = g.gap_risk(RISK_GAP, RiskContext("you.com"), risk_refs()).set_index("domain")
+    assert quiet.loc["blog.net", "risk_score"] == 0
+
+
+def test_an_export_with_organic_traffic_reaches_the_traffic_part_of_the_priority():
+    """Backlink Gap export with an extra traffic column -> gap_from_export -> priority parts -> priority."""
+    from lib.analysis import priority as pr
+
+    lines = ["Domain,Domain ascore,Matches,Organic traffic,you.com,a.com,b.com",
+             'big.com,30,2,"12,000",0,1,1', "small.com,40,1,100,0,2,0", "none.com,50,1,,0,0,3",
+             "zero.com,45,1,0,1,0,0"]
+    [file] = read_export("\n".join(lines).encode(), "you.com-backlink_gap.csv")
+    gap = g.gap_from_export(file.normalized.frame, "you.com", ("a.com", "b.com"))
+    traffic = gap.frame.set_index("domain")["organic_traffic"]
+    assert traffic[["big.com", "small.com", "zero.com"]].tolist() == [12000.0, 100.0, 0.0]
+    assert np.isnan(traffic["none.com"])
+    parts = pr.priority_parts(gap.frame, len(gap.competitors))
+    assert "traffic" in pr.available(parts)
+    by_domain = parts.set_index(gap.frame["domain"])["traffic"]
+    assert by_domain["big.com"] == 1.0
+    assert by_domain["small.com"] == pytest.approx(np.log1p(100) / np.log1p(12000))
+    assert by_domain["zero.com"] == 0.0 and np.isnan(by_domain["none.com"])
+    # Traffic alone decides: the biggest first, the unknown one neutral (50), no traffic last
+    only_traffic = {code: 0 for code in pr.PART_CODES} | {"traffic": 5}
+    ranked = pr.prioritise(gap.frame, parts, only_traffic)
+    assert list(zip(ranked["domain"], ranked["priority"])) == [
+        ("big.com", 100), ("none.com", 50), ("small.com", round(100 * np.log1p(100) / np.log1p(12000))),
+        ("zero.com", 0)]
