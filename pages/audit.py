@@ -341,9 +341,14 @@ with tab_disavow:
         domains_n, urls_n = len(new_file.domains), len(new_file.urls)
         line_count = data.count(b"\n")
         left, right = st.columns([2, 3], vertical_alignment="center")
-        left.download_button("Download disavow file", data=data, file_name=f"{workspace.own_domain}-disavow-"
-                             f"{today.isoformat()}.txt", mime="text/plain", key="audit_disavow_download",
-                             icon=":material/download:", type="primary", disabled=not new_file.entries)
+        if presenting:
+            # Its comments carry your review notes: the file is for Google, not for a shared screen.
+            with left:
+                presentation.hidden("The file's download")
+        else:
+            left.download_button("Download disavow file", data=data, file_name=f"{workspace.own_domain}-disavow-"
+                                 f"{today.isoformat()}.txt", mime="text/plain", key="audit_disavow_download",
+                                 icon=":material/download:", type="primary", disabled=not new_file.entries)
         right.caption(f"{domains_n:,} domain{'s' if domains_n != 1 else ''} and {urls_n:,} single "
                       f"URL{'s' if urls_n != 1 else ''}; {len(data) / 1000:,.1f} kB of Google's "
                       f"2 MB, {line_count:,} of its 100,000 lines." if new_file.entries else
@@ -351,6 +356,8 @@ with tab_disavow:
         if new_file.entries:
             with st.expander("Preview of the file"):
                 lines = data.decode("utf-8").splitlines()
+                if presenting:
+                    lines = [line for line in lines if not line.startswith("#")]  # comments hold your notes
                 st.code("\n".join(lines[:MAX_PREVIEW_LINES]) + (f"\n# … {len(lines) - MAX_PREVIEW_LINES:,} more "
                                                                 "lines in the download" if len(lines) >
                                                                 MAX_PREVIEW_LINES else ""), language=None)

@@ -196,6 +196,12 @@ def test_presentation_mode_hides_notes_and_the_import(app_test, demo_data_dir):
     assert not at.file_uploader
     assert "note" not in queue_table(at).columns
     assert any("hidden in presentation mode" in c.value for c in at.caption)
+    # The disavow file's comments carry notes: no download, and a preview without comment lines.
+    assert "secret client note" not in str(at)
+    assert not [b for b in at.get("download_button") if b.proto.id.endswith("audit_disavow_download")]
+    previews = [c.proto.code_text for c in at.get("code")]
+    assert any(ranked[0] in text for text in previews)
+    assert not any("secret client note" in text or text.lstrip().startswith("#") for text in previews)
     at.multiselect(key="audit_pick").set_value([ranked[0]])
     run(at)
     assert not [t for t in at.text_input if t.key == "audit_domain_form_note"]
