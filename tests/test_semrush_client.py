@@ -6,7 +6,6 @@ import io
 import logging
 import pickle
 import threading
-import time
 import traceback
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from lib.schema import KINDS, match_header
 from lib.semrush import (
     REPORTS,
     BudgetExceeded,
+    RateLimiter,
     LimitExceeded,
     ResponseCache,
     SemrushClient,
@@ -198,11 +198,12 @@ def test_too_many_429_give_up_with_rate_limited(make_client, fake):
 
 def test_a_slow_server_ends_in_transport_error_after_retries(make_client, fake):
     fake.set_faults(slow_seconds=2.0)
-    started = time.monotonic()
+    waits: list[float] = []
     with pytest.raises(TransportError) as caught:
-        make_client(timeout=0.2, max_retries=1).fetch("backlinks_tld", OWN)
-    assert time.monotonic() - started < 1.5
-    assert fake.request_count == 2
+        make_client(timeout=0.2, max_retries=1, sleep=waits.append).fetch("backlinks_tld", OWN)
+    # One timed-out request, one backoff wait (base 0.01: between 0.005 and 0.01), one retry, then the error.
+    assert fake.request_count == 2 and len(waits) == 1 and 0.005 <= waits[0] <= 0.01
+    assert "no answer within 0.2s" in caught.value.detail
     assert "internet connection" in caught.value.message
 
 
@@ -263,10 +264,51 @@ def test_other_http_errors_are_not_retried(make_client, fake):
 # -- pacing ---------------------------------------------------------------------------------------------
 
 
-def test_the_rate_limit_spaces_requests_even_across_threads(make_client, fake):
-    rate = 20.0
-    client = make_client(rate_per_second=rate, max_concurrency=2)
-    started = time.monotonic()
+class _StoppedClock:
+    """Virtual time that only moves when a test moves it; sleeps are recorded, never slept."""
+
+    def __init__(self, now: float = 100.0) -> None:
+        self.now = now
+        self.sleeps: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(seconds)
+
+
+def test_the_rate_limiter_gives_each_request_its_own_slot_at_ten_per_second():
+    clock = _StoppedClock()
+    limiter = RateLimiter(10, clock=clock, sleep=clock.sleep)
+    threads = [threading.Thread(target=lambda: [limiter.acquire() for _ in range(3)]) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Six requests at one virtual instant: the first goes now, the others wait 0.1 s more each, whichever
+    # thread asked; so no second holds more than 10 requests.
+    assert sorted(clock.sleeps) == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.5])
+
+
+def test_the_rate_limiter_does_not_wait_after_a_quiet_spell_and_allows_no_burst():
+    clock = _StoppedClock(0.0)
+    limiter = RateLimiter(10, clock=clock, sleep=clock.sleep)
+    limiter.acquire()  # t=0: goes at once
+    clock.now = 5.0
+    limiter.acquire()  # long after the last slot: goes at once
+    clock.now = 5.04
+    limiter.acquire()  # 0.04 s after the last: waits for the rest of its 0.1 s slot
+    limiter.acquire()  # and the next one queues behind it
+    assert clock.sleeps == pytest.approx([0.06, 0.16])
+    assert RateLimiter(0, clock=clock, sleep=clock.sleep).interval == 0.0  # 0 = unlimited (tests only)
+
+
+def test_the_client_paces_its_requests_through_the_rate_limiter(make_client, fake):
+    clock = _StoppedClock()
+    client = make_client(rate_per_second=10, max_concurrency=2, clock=clock, sleep=clock.sleep)
     threads = [threading.Thread(target=lambda: [client.fetch("backlinks_geo", OWN) for _ in range(3)])
                for _ in range(2)]
     for thread in threads:
@@ -274,21 +316,52 @@ def test_the_rate_limit_spaces_requests_even_across_threads(make_client, fake):
     for thread in threads:
         thread.join()
     assert fake.request_count == 6
-    assert time.monotonic() - started >= (6 - 1) / rate
-    gaps = [b - a for a, b in zip(fake.arrivals, fake.arrivals[1:])]
-    assert min(gaps) >= 1 / rate * 0.8  # arrival order may jitter a little; no two requests in one slot
+    assert sorted(clock.sleeps) == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.5])
 
 
-def test_concurrency_is_bounded(make_client, fake):
-    fake.set_faults(slow_seconds=0.15)
-    client = make_client(max_concurrency=1)
-    threads = [threading.Thread(target=client.fetch, args=("backlinks_geo", OWN)) for _ in range(3)]
+class _CountingGate:
+    """Stands in for the client's in-flight semaphore: counts the threads that reached it."""
+
+    def __init__(self, inner: threading.BoundedSemaphore, arrived: list[int], changed: threading.Condition) -> None:
+        self.inner, self.arrived, self.changed = inner, arrived, changed
+
+    def __enter__(self) -> None:
+        with self.changed:
+            self.arrived[0] += 1
+            self.changed.notify_all()
+        self.inner.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.inner.release()
+
+
+def test_concurrency_is_bounded():
+    threads_total, bound = 5, 2
+    changed = threading.Condition()
+    arrived, active, most = [0], [0], [0]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        with changed:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+            # Hold every request until all threads have reached the gate: with no bound, all would be in here.
+            everyone = changed.wait_for(lambda: arrived[0] == threads_total, timeout=30)
+            active[0] -= 1
+        assert everyone
+        return httpx.Response(200, text="zone;domains_num;backlinks_num\ncom;3;10\n")
+
+    client = SemrushClient("k", base_url="https://api.example.test/", rate_per_second=0, max_concurrency=bound,
+                           transport=httpx.MockTransport(handler))
+    client._in_flight = _CountingGate(client._in_flight, arrived, changed)
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(client.fetch("backlinks_tld", OWN).rows))
+               for _ in range(threads_total)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    gaps = [b - a for a, b in zip(fake.arrivals, fake.arrivals[1:])]
-    assert len(gaps) == 2 and min(gaps) >= 0.14
+    assert results == [1] * threads_total
+    assert most[0] == bound  # requests did overlap, and never more than the bound
 
 
 # -- arguments ------------------------------------------------------------------------------------------

@@ -101,7 +101,8 @@ class FakeSemrush:
         self.request_count = 0
         self.units_served = 0
         self.requests: list[dict[str, object]] = []  # query parameters of each request, without the key
-        self.arrivals: list[float] = []  # time.monotonic() of each API request, to check client pacing
+        self.arrivals: list[float] = []  # time.monotonic() of each API request (diagnostics only)
+        self.waited: list[float] = []  # each slow_seconds delay applied, so tests check it without a clock
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
@@ -197,6 +198,7 @@ class FakeSemrush:
             self.units_served = 0
             self.requests.clear()
             self.arrivals.clear()
+            self.waited.clear()
 
     def stats(self) -> dict[str, object]:
         with self._lock:
@@ -508,6 +510,8 @@ class _Handler(BaseHTTPRequestHandler):
             fake.requests.append({k: v if len(v) > 1 else v[0] for k, v in query.items() if k != "key"})
         slow, status, error_code, truncate = fake._take_faults()
         if slow:
+            with fake._lock:
+                fake.waited.append(slow)
             fake._stopping.wait(slow)
         if status == 429:
             self._send(429, "Too Many Requests", headers={"Retry-After": "0"})

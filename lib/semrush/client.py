@@ -171,10 +171,11 @@ class SemrushClient:
                  max_concurrency: int = 2, timeout: float = 30, max_retries: int = 4,
                  cache: ResponseCache | None = None, transport: httpx.BaseTransport | None = None, *,
                  backoff_base: float = 0.5, backoff_max: float = 20.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
         """`base_url` defaults to $SEMRUSH_API_URL (read now, not at import), else the real API.
 
         `cache=None` means no caching; pass `ResponseCache()` to keep answers under the data directory.
+        `sleep` and `clock` are the pacing's (and backoff's) notion of time, replaceable in tests.
         """
         key = (key or "").strip()
         if not key:
@@ -189,7 +190,7 @@ class SemrushClient:
         self.cache = cache
         self.backoff_base, self.backoff_max = backoff_base, backoff_max
         self._sleep = sleep
-        self._limiter = RateLimiter(rate_per_second, sleep=sleep)
+        self._limiter = RateLimiter(rate_per_second, clock=clock, sleep=sleep)
         self._in_flight = threading.BoundedSemaphore(self.max_concurrency)
         self._stats_lock = threading.Lock()
         self.requests_sent = 0
