@@ -198,3 +198,18 @@ def test_overview_figures_have_titles_and_data():
     concentration = charts.concentration(steps, 5)
     assert list(concentration.data[0].x) == ["Top 1", "All 2"]
     assert charts.top_countries(ov.top_countries(None)).layout.annotations[0].text.startswith("Countries come from")
+
+
+def test_pages_and_tlds_skip_missing_values_and_lost_links_as_a_groupby_would():
+    links = pd.DataFrame({
+        "target_url": ["https://me.com/a", "https://me.com/a", None, "https://me.com/b", "https://me.com/c"],
+        "source_domain": ["x.com", None, "y.org", "y.org", "z.net"],
+        "source_tld": ["com", "com", "org", "org", None],
+        "lost_link": [False, False, False, False, True],
+    }).astype({"target_url": "str", "source_domain": "str", "source_tld": "str"})
+    pages = ov.top_target_pages(links, DATA_DATE)
+    # /a: two links, one from an unnamed domain; the link without a page is left out; /c is lost.
+    assert pages.values.tolist() == [["https://me.com/a", 2, 1], ["https://me.com/b", 1, 1]]
+    assert ov.top_tlds(links, None, DATA_DATE).values.tolist() == [[".com", 1, 2], [".org", 1, 2]]  # ties by name
+    assert ov.rel_counts(links, DATA_DATE).set_index("rel")["backlinks"].to_dict() == {
+        "follow": 4, "nofollow": 0, "ugc": 0, "sponsored": 0}
