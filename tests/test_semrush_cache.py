@@ -158,3 +158,56 @@ def test_age_text(ago, text, cache_dir):
     assert age_text((now - ago).replace(tzinfo=None), now) == text  # naive means UTC
     with ResponseCache(cache_dir, clock=lambda: now) as cache:
         assert cache.age_text(now - ago) == text
+
+
+# -- size limit -----------------------------------------------------------------------------------------
+
+BIG_ANSWER = "zone;domains_num;backlinks_num\n" + "com;1;2\n" * 12_000  # ~100 kB: kept in a file
+
+
+def _store(cache: ResponseCache, target: str, text: str = BIG_ANSWER) -> None:
+    cache.set("backlinks_tld", target, "root_domain", {"display_limit": "10"}, text)
+
+
+def _has(cache: ResponseCache, target: str) -> bool:
+    found = cache.get("backlinks_tld", target, "root_domain", {"display_limit": "10"})
+    return found is not None and found.text == BIG_ANSWER
+
+
+def test_a_full_cache_evicts_its_oldest_answers_and_keeps_the_newest(tmp_path):
+    with ResponseCache(tmp_path / "probe") as probe:
+        empty = probe.volume()
+        _store(probe, "probe.com")
+        entry = probe.volume() - empty
+    assert entry > len(BIG_ANSWER)
+    # Room for two answers and a half.
+    with ResponseCache(tmp_path / "cache", size_limit_bytes=empty + entry * 5 // 2) as cache:
+        for n in range(5):
+            _store(cache, f"site{n}.com")
+        assert [_has(cache, f"site{n}.com") for n in range(5)] == [False, False, False, True, True]
+        assert len(cache) == 2 and cache.volume() <= cache.size_limit_bytes
+        # A refreshed answer counts as new: the other one goes first.
+        _store(cache, "site3.com")
+        _store(cache, "site5.com")
+        assert [_has(cache, f"site{n}.com") for n in (3, 4, 5)] == [True, False, True]
+
+
+def test_a_cache_smaller_than_one_answer_still_keeps_the_latest(tmp_path):
+    with ResponseCache(tmp_path / "cache", size_limit_bytes=1) as cache:
+        for n in range(3):
+            _store(cache, f"site{n}.com")
+            assert len(cache) == 1 and _has(cache, f"site{n}.com")
+        assert not _has(cache, "site0.com") and not _has(cache, "site1.com")
+
+
+def test_a_client_with_a_tiny_cache_still_answers(make_client, fake, cache_dir, sample):
+    client = make_client(cache=ResponseCache(cache_dir, size_limit_bytes=1))
+    first = client.fetch("backlinks_refdomains", OWN)
+    second = client.fetch("backlinks_anchors", OWN)
+    assert fake.request_count == 2 and len(client.cache) == 1
+    assert client.fetch("backlinks_anchors", OWN).from_cache and fake.request_count == 2
+    again = client.fetch("backlinks_refdomains", OWN)  # evicted: asked again, same data
+    assert not again.from_cache and fake.request_count == 3
+    assert_frame_equal(again.frame, first.frame)
+    assert_frame_equal(first.frame, sample[("backlinks_refdomains", OWN)])
+    assert len(second.frame) > 0

@@ -75,8 +75,10 @@ class ResponseCache:
         for attempt in range(2):
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
+                # cull_limit=0: diskcache's own culling drops up to ten of the oldest entries at once,
+                # the answer just stored among them when the cache holds few; set() evicts instead.
                 return diskcache.Cache(str(self.directory), size_limit=self.size_limit_bytes,
-                                       eviction_policy="least-recently-stored")
+                                       eviction_policy="least-recently-stored", cull_limit=0)
             except Exception as error:  # noqa: BLE001 - a broken cache must not break fetching
                 log.warning("Semrush cache at %s unreadable (%s); starting a fresh one", self.directory,
                             type(error).__name__)
@@ -129,10 +131,25 @@ class ResponseCache:
             fetched_at = fetched_at.replace(tzinfo=timezone.utc)
         value = json.dumps({"format": FORMAT, "fetched_at": fetched_at.isoformat(),
                             "sha256": hashlib.sha256(text.encode()).hexdigest(), "text": text})
+        key = self.key(report, target, target_type, params)
         try:
-            self._cache.set(self.key(report, target, target_type, params), value, retry=True)
+            # Deleted first so a refreshed answer moves to the end of the storage order (rowid).
+            self._cache.delete(key, retry=True)
+            self._cache.set(key, value, retry=True)
+            self._evict_beyond_limit(keep=key)
         except Exception as error:  # noqa: BLE001 - not caching only costs a later request
             log.warning("Could not store a Semrush answer in the cache (%s)", type(error).__name__)
+
+    def _evict_beyond_limit(self, keep: str) -> None:
+        """Drop the oldest stored answers until the cache fits its size limit; never the one just stored."""
+        assert self._cache is not None
+        for _ in range(len(self._cache)):
+            if self._cache.volume() <= self.size_limit_bytes:
+                return
+            oldest = next(iter(self._cache), None)  # keys iterate in rowid order: oldest stored first
+            if oldest is None or oldest == keep:
+                return
+            self._cache.delete(oldest, retry=True)
 
     @staticmethod
     def _decode(stored: object) -> CachedResponse:
