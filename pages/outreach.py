@@ -168,18 +168,22 @@ config = {
     "source": st.column_config.TextColumn("Added from", disabled=True),
     "added_at": st.column_config.DateColumn("Added", format="YYYY-MM-DD", disabled=True),
 }
-with st.form("outreach_form", border=False):
-    edited = st.data_editor(
-        shown, key=editor_key, hide_index=True, num_rows="delete", width="stretch",
-        column_order=[c for c in visible if not (presenting and c in PRIVATE)], column_config=config,
-        disabled=["domain", "source", "added_at", "updated_at", "version"],
-        height=min(38 + 35 * max(len(shown), 1), 600), placeholder="", alt="Outreach list",
-    )
-    st.caption(f"{len(shown):,} of {len(loaded):,} prospects. Edit cells, tick rows and press the bin icon to remove "
-               "them, then Save. Nothing is stored until you save.")
-    submitted = st.form_submit_button("Save changes", type="primary", icon=":material/save:")
 if presenting:
-    presentation.hidden("Contacts and notes")
+    # Read-only, and without the private columns in the data sent to the browser at all.
+    public = shown[[c for c in visible if c not in PRIVATE]]
+    st.dataframe(public, hide_index=True, placeholder="", column_config={c: config[c] for c in public.columns})
+    presentation.hidden("Contacts, notes and editing")
+    submitted = False
+else:
+    with st.form("outreach_form", border=False):
+        edited = st.data_editor(
+            shown, key=editor_key, hide_index=True, num_rows="delete", width="stretch", column_order=visible,
+            column_config=config, disabled=["domain", "source", "added_at", "updated_at", "version"],
+            height=min(38 + 35 * max(len(shown), 1), 600), placeholder="", alt="Outreach list",
+        )
+        st.caption(f"{len(shown):,} of {len(loaded):,} prospects. Edit cells, tick rows and press the bin icon to "
+                   "remove them, then Save. Nothing is stored until you save.")
+        submitted = st.form_submit_button("Save changes", type="primary", icon=":material/save:")
 
 if submitted:
     removed = shown.loc[~shown.index.isin(edited.index), ["domain", "version"]]

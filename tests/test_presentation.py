@@ -8,7 +8,9 @@ from lib import logo, marks
 from tests.test_logo import image_bytes
 
 PAGES = ["pages/overview.py", "pages/referring_domains.py", "pages/anchors.py", "pages/new_lost.py",
-         "pages/history.py", "pages/data.py"]
+         "pages/history.py", "pages/audit.py", "pages/gap.py", "pages/outreach.py", "pages/workflow.py",
+         "pages/report.py", "pages/data.py"]
+SECRETS = ("client owes us money", "private-contact@owner.example", "ask for the paid slot", "disavow: shady deal")
 DEMO_WORKSPACE_ID = "demo"
 
 
@@ -24,14 +26,30 @@ def _labels(at) -> list[str]:
     return [w.label for kind in ("text_input", "text_area", "number_input") for w in getattr(at, kind)]
 
 
+def _private_notes(root) -> None:
+    from lib import decisions, outreach
+
+    marks.set_marks(DEMO_WORKSPACE_ID, ["grindlab.com"], "review", SECRETS[0], root)
+    outreach.add_prospects(DEMO_WORKSPACE_ID, ["blog.example"], "manual", root,
+                           notes={"blog.example": SECRETS[2]})
+    stored = outreach.outreach_list(DEMO_WORKSPACE_ID, root)
+    edited = stored.assign(contact=SECRETS[1])
+    assert outreach.save_edits(DEMO_WORKSPACE_ID, edited, root).ok
+    decisions.set_decisions(DEMO_WORKSPACE_ID, ["pourcraft.co"], "disavow", SECRETS[3], root=root)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_in_presentation_mode_without_inputs_for_keys_files_or_notes(demo_data_dir, app_test, page):
+    _private_notes(demo_data_dir)
     at = _presenting(app_test, page)
     assert not at.exception, at.exception
     assert not [w for w in at.text_input if w.type == "password" or "key" in w.label.lower()]
     assert not any("note" in label.lower() for label in _labels(at))
     assert not at.get("file_uploader")
     assert not [b for b in at.button if "delete" in b.label.lower()]
+    shown = str(at) + "".join(c.proto.code_text for c in at.get("code")) + "".join(
+        d.value.astype(str).to_csv() for d in at.dataframe)
+    assert not [secret for secret in SECRETS if secret in shown]
 
 
 def test_the_sidebar_shows_the_toggle_on_and_no_other_client(demo_data_dir, app_test):

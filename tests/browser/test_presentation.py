@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from lib import marks
+from lib import decisions, marks, outreach
 from tests.browser.conftest import StreamlitServer, assert_no_exception, open_page, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
 TEST_KEY = "f3c9a1e07b5d4c2a9e8f6b1d0a7c5e33"  # a fake key in the environment, as a user's real one would be
 PRIVATE_NOTE = "client still owes the March invoice"
-PAGES = ["", "referring-domains", "anchors", "new-lost", "history", "data"]
+PAGES = ["", "referring-domains", "anchors", "new-lost", "history", "audit", "gap", "outreach", "workflow", "report",
+         "data"]
+PRIVATE_CONTACT = "private-contact@owner.example"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +25,10 @@ def keyed_server(demo_template: Path, tmp_path_factory) -> Iterator[StreamlitSer
     data_dir = tmp_path_factory.mktemp("browser-present") / "data"
     shutil.copytree(demo_template, data_dir)
     marks.set_marks("demo", ["grindlab.com", "pourcraft.co"], "review", PRIVATE_NOTE, data_dir)
+    decisions.set_decisions("demo", ["kettleandbean.com"], "disavow", PRIVATE_NOTE, root=data_dir)
+    outreach.add_prospects("demo", ["blog.example"], "manual", data_dir, notes={"blog.example": PRIVATE_NOTE})
+    listed = outreach.outreach_list("demo", data_dir)
+    assert outreach.save_edits("demo", listed.assign(contact=PRIVATE_CONTACT), data_dir).ok
     server = StreamlitServer(data_dir, extra_env={"SEMRUSH_API_KEY": TEST_KEY})
     server.data_dir = data_dir
     yield server
@@ -37,7 +43,7 @@ def assert_nothing_private(page, server: StreamlitServer) -> None:
     html = page.content()
     leaked = [part for part in key_fragments(TEST_KEY) if part in html]
     assert not leaked, f"parts of the API key in the page: {leaked}"
-    assert PRIVATE_NOTE not in html
+    assert PRIVATE_NOTE not in html and PRIVATE_CONTACT not in html
     assert str(server.data_dir) not in html and "linkscope.db" not in html
     assert page.locator("input[type='password']").count() == 0
     assert page.locator("[data-testid='stFileUploader']").count() == 0
