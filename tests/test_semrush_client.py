@@ -601,3 +601,38 @@ def test_workspace_fetch_stops_on_a_key_error_and_records_what_was_spent(make_cl
         fetch_workspace_reports(client, "ws2", OWN, RIVALS, max_rows=100)
     assert fake.request_count <= client.max_concurrency + 1  # the others were cancelled, not each refused
     assert usage.spent_this_month("ws2") == 0
+
+
+# -- cost estimates and the cache ---------------------------------------------------------------------
+
+
+def test_a_report_is_free_only_when_every_page_the_fetch_needs_is_cached(make_client, fake):
+    from lib.semrush.fetch import FetchJob, estimate
+
+    client = make_client(cache=True)
+    job = [FetchJob("backlinks", OWN)]  # 2,500 rows on the fake
+    assert estimate(client, job, 2500, page_size=1000) == 2500 * 40
+    client.fetch("backlinks", OWN, display_limit=1000)  # the first page only
+    assert estimate(client, job, 2500, page_size=1000) == 1500 * 40  # the two later pages are still to buy
+    assert estimate(client, job, 1000, page_size=1000) == 0  # only the cached page is wanted
+    client.fetch("backlinks", OWN, display_limit=1000, display_offset=1000)
+    assert estimate(client, job, 2500, page_size=1000) == 500 * 40
+    assert estimate(client, job, 9000, page_size=1000) == 7000 * 40  # worst case: the third page could be full
+    client.fetch_all("backlinks", OWN, page_size=1000)
+    assert estimate(client, job, 9000, page_size=1000) == 0  # the third page was short: the list is complete
+    assert estimate(client, job, 9000, page_size=1000, refresh=True) == 9000 * 40
+    assert estimate(client, job, 2500, page_size=500) == 2500 * 40  # other pages are other questions
+
+
+def test_the_workspace_fetch_budget_check_counts_the_pages_not_cached(make_client, fake):
+    client = make_client(cache=True)
+    client.fetch("backlinks", OWN, display_limit=1000)  # first page only, as a fetch cut short would leave it
+    usage.set_budget("ws3", 1500 * 40 - 1)
+    with pytest.raises(BudgetExceeded) as caught:
+        fetch_workspace_reports(client, "ws3", OWN, (), ["backlinks"], max_rows=2500, page_size=1000,
+                                competitor_reports=())
+    assert caught.value.estimated == 1500 * 40 and fake.request_count == 1
+    usage.set_budget("ws3", 1500 * 40)
+    [(_, _, _, result)] = fetch_workspace_reports(client, "ws3", OWN, (), ["backlinks"], max_rows=2500,
+                                                  page_size=1000, competitor_reports=())
+    assert result.rows == 2500 and result.units_spent == 1500 * 40 and fake.request_count == 3

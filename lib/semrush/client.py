@@ -274,13 +274,28 @@ class SemrushClient:
                   display_limit: int = MAX_PAGE_ROWS, display_offset: int = 0, display_sort: str | None = None,
                   display_filter: str | None = None) -> bool:
         """Whether fetch() with these arguments would be answered from the cache (for cost estimates)."""
+        return self.cached_rows(report, target, target_type, export_columns, display_limit, display_offset,
+                                display_sort, display_filter) is not None
+
+    def cached_rows(self, report: str | Report, target: str | Sequence[str],
+                    target_type: str | Sequence[str] = "root_domain", export_columns: Sequence[str] | None = None,
+                    display_limit: int = MAX_PAGE_ROWS, display_offset: int = 0, display_sort: str | None = None,
+                    display_filter: str | None = None) -> int | None:
+        """Rows the cache holds for this one page (as fetch() would count them), None when it is not cached."""
         if self.cache is None:
-            return False
+            return None
         spec = get_report(report)
         targets, types = _targets(spec, target, target_type)
         params = self._params(spec, targets, types, tuple(export_columns or spec.columns), display_limit,
                               display_offset, display_sort, display_filter)
-        return self.cache.get(spec.type, targets, types, params) is not None
+        hit = self.cache.get(spec.type, targets, types, params)
+        if hit is None:
+            return None
+        try:
+            raw = read_answer(hit.text, spec)
+        except errors.SemrushError:
+            return None  # fetch() would ask Semrush again
+        return min(len(raw), display_limit) if spec.paged else len(raw)
 
     def close(self) -> None:
         self._http.close()

@@ -51,22 +51,41 @@ def plan(own_domain: str, competitors: Sequence[str], reports: Sequence[str] = D
 
 
 def estimate(client: SemrushClient, jobs: Sequence[FetchJob], max_rows: int, target_type: str = "root_domain",
-             refresh: bool = False) -> int:
-    """Worst-case units for the jobs; a job whose first page is cached is counted as free."""
-    page = min(max_rows, MAX_PAGE_ROWS)
+             refresh: bool = False, page_size: int = MAX_PAGE_ROWS) -> int:
+    """Worst-case units for the jobs. Only what the cache cannot answer counts: a job is free when
+    every page its fetch would read is cached, and a job cached up to some page costs the rest."""
+    page = max(1, min(page_size, max_rows, MAX_PAGE_ROWS))
     total = 0
     for job in jobs:
-        if not refresh and client.is_cached(job.report, job.target, target_type, display_limit=page):
-            continue
-        total += estimate_units(job.report, max_rows)
+        rows = max_rows if refresh else uncached_rows(client, job, max_rows, page, target_type)
+        if rows:
+            total += estimate_units(job.report, rows, page)
     return total
+
+
+def uncached_rows(client: SemrushClient, job: FetchJob, max_rows: int, page_size: int,
+                  target_type: str = "root_domain") -> int:
+    """At most how many rows of `job` a fetch would still buy: the pages fetch_all would ask for, in
+    its order, are looked up in the cache until a short page (the end) or the first page not there."""
+    spec = get_report(job.report)
+    done = 0
+    while True:
+        want = min(page_size, max_rows - done)
+        if want <= 0:
+            return 0
+        rows = client.cached_rows(job.report, job.target, target_type, display_limit=want, display_offset=done)
+        if rows is None:
+            return max_rows - done
+        done += rows
+        if not spec.paged or rows < want:
+            return 0
 
 
 def fetch_workspace_reports(client: SemrushClient, workspace_id: str, own_domain: str, competitors: Sequence[str],
                             reports: Sequence[str] = DEFAULT_REPORTS, max_rows: int = MAX_PAGE_ROWS,
                             progress: ProgressCallback | None = None, *, target_type: str = "root_domain",
                             competitor_reports: Sequence[str] = DEFAULT_COMPETITOR_REPORTS, refresh: bool = False,
-                            root: Path | None = None) -> list[tuple[str, str, Normalized, FetchResult]]:
+                            page_size: int = MAX_PAGE_ROWS, root: Path | None = None) -> list[tuple[str, str, Normalized, FetchResult]]:
     """(report, target, canonical Normalized, FetchResult) for each job, in plan order.
 
     Raises BudgetExceeded before any request when the estimate would overflow the workspace's
@@ -78,9 +97,9 @@ def fetch_workspace_reports(client: SemrushClient, workspace_id: str, own_domain
     jobs = plan(own_domain, competitors, reports, competitor_reports)
     if not jobs:
         return []
-    usage.check_budget(workspace_id, estimate(client, jobs, max_rows, target_type, refresh), root=root)
+    page_size = max(1, min(page_size, max_rows, MAX_PAGE_ROWS))
+    usage.check_budget(workspace_id, estimate(client, jobs, max_rows, target_type, refresh, page_size), root=root)
 
-    page_size = min(max_rows, MAX_PAGE_ROWS)
     rows_done = [0] * len(jobs)
     lock = threading.Lock()
     cancel = threading.Event()
