@@ -19,7 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lib import export, importer
+from lib import export, importer, outreach
 from lib.export import FORMULA_START
 from tests.untrusted_fixtures import (FORMULAS, HOSTILE_TEXTS, IMG, JS_URL, OWN, SCRIPT, WORKSPACE_ID,
                                       create_hostile_workspace)
@@ -147,9 +147,27 @@ def rendered(at) -> tuple[list, list[str], list[str]]:
             markdowns.append(proto)
         elif name == "PlotlyChart":
             figures.append(proto.spec)
+        elif name == "Code":  # a code block shows its text verbatim, never as markup
+            continue
         elif not hasattr(proto, "arrow_data"):  # tables: data drawn on a canvas as text (browser test)
-            others.append(str(proto))
+            others.append(str(_without_values(proto)))
     return markdowns, others, figures
+
+
+# Widget fields holding a value or a choice: shown as plain text in an input, never read as Markdown
+# (labels, help and placeholders are, and stay checked).
+VALUE_FIELDS = ("value", "default", "options", "raw_values")
+
+
+def _without_values(proto):
+    fields = [f for f in VALUE_FIELDS if f in proto.DESCRIPTOR.fields_by_name]
+    if not fields:
+        return proto
+    copy = type(proto)()
+    copy.CopyFrom(proto)
+    for field in fields:
+        copy.ClearField(field)
+    return copy
 
 
 PAGES = ["pages/overview.py", "pages/referring_domains.py", "pages/anchors.py", "pages/new_lost.py",
@@ -229,3 +247,135 @@ def test_anchor_search_for_markup_finds_it_as_text(hostile_on_demo, app_test):
 
 def test_the_hostile_workspace_is_about_its_own_site(hostile):
     assert hostile.own_domain == OWN and importer.current_frame(hostile, "backlinks") is not None
+
+
+# ------------------------------------------------------------------------------------------ later pages
+
+from tests.untrusted_fixtures import (DISAVOWED_URL, HOSTILE_NOTES, HOSTILE_OUTREACH, HTML_LINK,  # noqa: E402
+                                      MD_LINK)
+
+# The hostile names as the gap shows them (lib.normalize keeps what comes before a ":" or "/").
+GAP_HOSTILE = {"a<img src=x onerror=alert(1)>.example", "<a href=evil.example>win<.example", "<script>alert(1)<",
+               '=hyperlink("x").example', "-2+3.example", "[click]"}
+LATER_PAGES = ["pages/audit.py", "pages/gap.py", "pages/outreach.py", "pages/workflow.py", "pages/report.py"]
+HTTP = re.compile(r"^https?://", re.I)
+
+
+def tables_shown(at) -> list[tuple[pd.DataFrame, dict]]:
+    """(frame, column config) of every table and editor on the page."""
+    found = []
+    for element in walk(at.main):
+        proto = getattr(element, "proto", None)
+        if proto is not None and hasattr(proto, "arrow_data"):
+            found.append((element.value, json.loads(proto.columns or "{}")))
+    return found
+
+
+def assert_links_only_http(at) -> int:
+    """No LinkColumn holds a value that is not an http(s) URL; returns how many tables were checked."""
+    tables_ = tables_shown(at)
+    for frame, config in tables_:
+        for column, spec in config.items():
+            if isinstance(spec, dict) and spec.get("type_config", {}).get("type") == "link" and column in frame:
+                values = frame[column].dropna().astype(str)
+                assert values.str.match(HTTP).all(), (column, [v for v in values if not HTTP.match(v)])
+    return len(tables_)
+
+
+def column_type(at, column: str) -> set:
+    return {(spec.get("type_config") or {}).get("type") for frame, config in tables_shown(at)
+            for name, spec in config.items() if name == column and isinstance(spec, dict)}
+
+
+def open_hostile(app_test, page: str):
+    at = app_test(page)
+    at.session_state["workspace_id"] = WORKSPACE_ID
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def gap_table(at) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "priority" in d.value.columns)
+
+
+@pytest.mark.parametrize("page", LATER_PAGES)
+def test_later_pages_show_hostile_text_as_text(hostile_on_demo, app_test, page):
+    at = open_hostile(app_test, page)
+    if page == "pages/report.py":
+        at.button(key="report_build").click().run()
+        assert not at.exception, at.exception
+        assert len(at.markdown) > 3  # the sections of the built report are listed
+    assert_inert(at)
+    if page != "pages/workflow.py":
+        assert assert_links_only_http(at) if page != "pages/report.py" else True
+    if page == "pages/gap.py":  # the hostile prospects are in the table
+        assert GAP_HOSTILE <= set(gap_table(at)["domain"])
+    if page == "pages/audit.py":  # the queue carries the hostile notes
+        queue = next(d.value for d in at.dataframe if "decided_at" in d.value.columns)
+        assert set(HOSTILE_NOTES.values()) <= set(queue["note"])
+    if page == "pages/outreach.py":  # the editor holds the hostile contacts, notes and target URLs, as text
+        editor = next(d.value for d in at.dataframe if "target_url" in d.value.columns)
+        assert set(editor["target_url"]) == {v[2] for v in HOSTILE_OUTREACH.values()}
+        assert set(editor["note"]) == {v[1] for v in HOSTILE_OUTREACH.values()}
+        assert column_type(at, "target_url") == {"text"}
+        due = next(d.value for d in at.dataframe if "when" in d.value.columns)
+        assert set(due["contact"]) >= {v[0] for v in HOSTILE_OUTREACH.values()} - {HOSTILE_OUTREACH[
+            "evil-two.example"][0]}
+
+
+def test_gap_selection_of_hostile_rows_is_named_as_text_and_goes_to_outreach(hostile_on_demo, app_test):
+    at = open_hostile(app_test, "pages/gap.py")
+    table = gap_table(at)
+    rows = [i for i, d in enumerate(table["domain"]) if d in GAP_HOSTILE]
+    key = next(d.key for d in at.dataframe if "priority" in d.value.columns)
+    at.session_state[key] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    selected = next(c.value for c in at.caption if "selected:" in c.value)
+    assert selected.startswith("6 selected: ") and "\\<script\\>alert\\(1\\)\\<" in selected
+    assert_inert(at)
+    at.button(key="gap_add_outreach").click().run()
+    assert not at.exception
+    assert any(f"Added {len(GAP_HOSTILE) - 3}" in s.value for s in at.success)  # three were on the list already
+    listed = outreach.outreach_list(WORKSPACE_ID)
+    assert GAP_HOSTILE <= set(listed["domain"])
+    assert_inert(at)
+
+
+def test_audit_drill_down_of_hostile_domains_shows_notes_as_text(hostile_on_demo, app_test):
+    at = open_hostile(app_test, "pages/audit.py")
+    at.multiselect(key="audit_pick").set_value(["evil-one.example"]).run()
+    assert not at.exception
+    assert at.text_input(key="audit_domain_form_note").value == SCRIPT  # the note, as the input's plain value
+    links = next(d.value for d in at.dataframe if "source_url" in d.value.columns and "decision" in d.value.columns)
+    assert list(links["source_url"]) == [DISAVOWED_URL]
+    assert set(links["decision"]) == {"Disavow"}
+    history = next(d.value for d in at.dataframe if "previous" in d.value.columns)
+    assert list(history["note"]) == [SCRIPT]
+    assert_inert(at)
+    assert_links_only_http(at)
+    at.multiselect(key="audit_pick").set_value(["evil-two.example", "evil-three.example"]).run()
+    assert not at.exception
+    assert_inert(at)
+    # the disavow file of the hostile decisions: its URL is one entry, the notes stay in comments
+    preview = next(e.proto.code_text for e in walk(at.main) if type(getattr(e, "proto", None)).__name__ == "Code")
+    entries = [line for line in preview.splitlines() if line and not line.startswith("#")]
+    assert sorted(entries) == sorted(["domain:evil-four.example", DISAVOWED_URL])
+
+
+def test_outreach_exports_and_report_of_hostile_data_are_inert(hostile_on_demo, demo_data_dir):
+    from lib.report import make_report
+    from lib.workspaces import get_workspace
+
+    exported = csv_cells(outreach.export_csv(WORKSPACE_ID))
+    cells = [c for row in exported for c in row]
+    assert not [c for c in cells if c.startswith(FORMULA_START)]
+    assert "'" + HOSTILE_OUTREACH['=hyperlink("x").example'][0] in cells
+    report = make_report(get_workspace(WORKSPACE_ID), demo_data_dir, pd.Timestamp.today().date())
+    html = report.html
+    # the gap's hostile prospects did reach the report, escaped
+    assert "a&lt;img src=x onerror=alert(1)&gt;.example" in html and "&lt;script&gt;alert(1)&lt;" in html
+    for raw in (SCRIPT, IMG, HTML_LINK, '<a href=evil.example>'):
+        assert raw not in html, raw
+    assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", html, re.I)

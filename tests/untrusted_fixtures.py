@@ -2,6 +2,11 @@
 `javascript:` links, Markdown links and spreadsheet formulas, as scraped pages can.
 
 Used by tests/test_untrusted_content.py (lib and AppTest) and tests/browser/test_untrusted_content.py.
+
+Besides the site's own exports the workspace holds what the later pages read: the competitor's Referring
+Domains and Backlinks with hostile domain names and titles (so the Backlink gap has hostile rows), audit
+decisions with hostile notes and a disavow decision on a hostile URL, and outreach prospects with hostile
+notes, contacts and target URLs.
 """
 
 from __future__ import annotations
@@ -10,12 +15,15 @@ import csv
 import io
 from pathlib import Path
 
-from lib import importer
+import pandas as pd
+
+from lib import decisions, importer, outreach
 from lib.workspaces import Workspace, create_workspace
 from tests.export_fixtures import HEADERS
 
 WORKSPACE_ID = "hostile"
 OWN = "hostile-target.com"
+RIVAL = "rival.example"
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -81,8 +89,75 @@ def anchors_export() -> bytes:
     return _csv(HEADERS["anchors"], rows)
 
 
+# Domain names as the competitor's exports spell them (and as lib.normalize keeps them): each one a prospect
+# of the gap, since it links to the competitor and not to the site.
+HOSTILE_DOMAINS = (
+    "a<img src=x onerror=alert(1)>.example",
+    "<a href=evil.example>win<.example",
+    "<script>alert(1)<",
+    '=hyperlink("x").example',
+    "-2+3.example",
+    "[click](evil.example).example",
+)
+# A disavow decision on a URL that really is one of the site's hostile backlinks.
+DISAVOWED_URL = f"https://evil-one.example/{SCRIPT}"
+HOSTILE_NOTES = {  # audit decisions: domain -> note
+    "evil-one.example": SCRIPT, "evil-two.example": MD_LINK, "evil-three.example": HTML_LINK,
+    "evil-four.example": FORMULA,
+}
+# Outreach rows: domain -> (contact, note, target URL)
+HOSTILE_OUTREACH = {
+    HOSTILE_DOMAINS[0]: (f"{IMG}@evil.example", SCRIPT, JS_URL),
+    HOSTILE_DOMAINS[1]: (MD_LINK, HTML_LINK, f"https://{OWN}/{SCRIPT}"),
+    HOSTILE_DOMAINS[3]: (FORMULA, DDE, "data:text/html,<script>alert(1)</script>"),
+    "evil-two.example": (HTML_LINK, MD_LINK, f"https://{OWN}/shop"),
+}
+
+
+def rival_referring_domains_export() -> bytes:
+    rows = [[str(60 - 5 * i), domain, "4", f"9.9.{i}.1", "US", "2024-02-01", "2024-04-30"]
+            for i, domain in enumerate(HOSTILE_DOMAINS)]
+    # shared with the site: not prospects, but on the overlap chart
+    rows += [["70", "evil-one.example", "2", "1.2.3.4", "US", "2024-01-01", "2024-04-30"]]
+    rows += [[str(30 + i), f"blog{i}.example", "1", "5.6.7.8", "DE", "2024-01-01", "2024-04-30"] for i in range(4)]
+    rows += [[str(20 + i), f"rival-fan{i}.example", "3", "7.7.7.7", "US", "2024-01-01", "2024-04-30"]
+             for i in range(6)]
+    return _csv(HEADERS["referring_domains"], rows)
+
+
+def rival_backlinks_export() -> bytes:
+    """Links to the competitor from the hostile domains, with hostile titles and anchors (the gap's relevance
+    and risk read them)."""
+    target = f"https://{RIVAL}/"
+    titles = (SCRIPT, HTML_LINK, FORMULA, MD_LINK, IMG, DDE)
+    rows = [_backlink(50, titles[i % len(titles)], f"http://{domain}/post", target, titles[(i + 1) % len(titles)])
+            for i, domain in enumerate(HOSTILE_DOMAINS)]
+    return _csv(HEADERS["backlinks"], rows)
+
+
+def add_hostile_decisions(workspace: Workspace, root: Path | None = None) -> None:
+    for domain, note in HOSTILE_NOTES.items():
+        decisions.set_decisions(workspace.id, domain, "remove" if domain != "evil-four.example" else "disavow",
+                                note, root=root)
+    decisions.set_decisions(workspace.id, DISAVOWED_URL, "disavow", f"{IMG} {MD_LINK}", scope="url", root=root)
+
+
+def add_hostile_outreach(workspace: Workspace, root: Path | None = None) -> None:
+    outreach.add_prospects(workspace.id, list(HOSTILE_OUTREACH), source="gap", root=root,
+                           notes={d: note for d, (_, note, _) in HOSTILE_OUTREACH.items()})
+    loaded = outreach.outreach_list(workspace.id, root)
+    edited = loaded.copy()
+    for column, position in (("contact", 0), ("note", 1), ("target_url", 2)):
+        edited[column] = [HOSTILE_OUTREACH[d][position] for d in edited["domain"]]
+    edited["status"] = ["to contact", "contacted", "replied", "new"][:len(edited)]
+    edited["next_follow_up"] = pd.Timestamp.today().normalize()
+    result = outreach.save_edits(workspace.id, edited, root, original=loaded)
+    assert not result.problems and not result.conflicts, result
+    assert len(result.saved) == len(HOSTILE_OUTREACH), result
+
+
 def create_hostile_workspace(root: Path | None = None) -> Workspace:
-    workspace = create_workspace("Hostile data", OWN, ["rival.example"], brand_terms=["hostile"],
+    workspace = create_workspace("Hostile data", OWN, [RIVAL], brand_terms=["hostile"],
                                  target_keywords=["coffee grinder"], workspace_id=WORKSPACE_ID, root=root)
     for name, data in ((f"{OWN}-backlinks-2024-04-30.csv", backlinks_export()),
                        (f"{OWN}-refdomains-2024-04-30.csv", referring_domains_export()),
@@ -90,4 +165,11 @@ def create_hostile_workspace(root: Path | None = None) -> Workspace:
         [outcome] = importer.import_bytes(workspace, data, name, target_domain=OWN, root=root)
         assert outcome.snapshot is not None, outcome.error
         assert outcome.problems.rejected_total == 0, outcome.problems.rejected
+    for name, data in ((f"{RIVAL}-refdomains-2024-04-30.csv", rival_referring_domains_export()),
+                       (f"{RIVAL}-backlinks-2024-04-30.csv", rival_backlinks_export())):
+        [outcome] = importer.import_bytes(workspace, data, name, target_domain=RIVAL, root=root)
+        assert outcome.snapshot is not None, outcome.error
+        assert outcome.problems.rejected_total == 0, outcome.problems.rejected
+    add_hostile_decisions(workspace, root)
+    add_hostile_outreach(workspace, root)
     return workspace
