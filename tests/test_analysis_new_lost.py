@@ -204,3 +204,23 @@ def test_charts_label_pages_by_path_and_keep_same_path_pages_apart(links):
     quiet = new_lost.new_lost_report(links, date(2020, 1, 1), date(2020, 1, 31))
     assert charts.new_lost_timeline(quiet.timeline, "backlinks", "month").layout.annotations[0].text.startswith(
         "No backlinks")
+
+
+def test_new_and_lost_links_sort_as_pandas_would_with_missing_values_and_ties():
+    links = pd.DataFrame({
+        "source_url": ["https://b.com/", "https://a.com/", "https://é.com/", "https://c.com/", "https://a.com/",
+                       "https://z.com/"],
+        "authority": pd.array([40, 40, None, 70, 40, None], dtype="Int64"),
+        "first_seen": pd.to_datetime(["2026-10-05", "2026-10-05", "2026-10-06", None, "2026-10-05", "2026-10-07"]),
+        "lost": [True, True, True, True, False, True],
+        "lost_date": pd.to_datetime(["2026-10-09", "2026-10-09", None, "2026-10-08", None, "2026-10-09"]),
+    }, index=[10, 11, 12, 13, 14, 15]).astype({"source_url": "str"})
+    new = new_lost.new_links_in(links, date(2026, 10, 1), date(2026, 10, 31))
+    expected_new = links[links["first_seen"].notna()].sort_values(
+        ["authority", "first_seen", "source_url"], ascending=[False, False, True], na_position="last", kind="stable")
+    assert new["source_url"].tolist() == expected_new["source_url"].tolist() == [
+        "https://a.com/", "https://a.com/", "https://b.com/", "https://z.com/", "https://é.com/"]
+    assert list(new.index) == list(range(5))
+    lost = new_lost.lost_links_in(links, date(2026, 10, 1), date(2026, 10, 31), threshold=50)
+    assert lost["source_url"].tolist() == ["https://c.com/", "https://a.com/", "https://b.com/", "https://z.com/"]
+    assert lost["strong"].tolist() == [True, False, False, False]

@@ -26,6 +26,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.analysis.snapshot_diff import link_keys
 
@@ -92,7 +94,10 @@ def authority(links: pd.DataFrame, referring_domains: pd.DataFrame | None) -> pd
         return page
     key = "root_domain" if "root_domain" in referring_domains else "domain"
     scores = referring_domains.groupby(key)["domain_ascore"].max()
-    mapped = links["source_domain"].map(scores).astype("Int64")
+    # Looked up once per distinct domain, then spread by code (a map over a million names re-hashes each).
+    codes, domains = pd.factorize(links["source_domain"], sort=False)
+    per_domain = scores.reindex(pd.Index(domains, dtype="str")).astype("Int64").array
+    mapped = pd.Series(per_domain.take(codes, allow_fill=True), index=links.index, dtype="Int64")
     return mapped.fillna(page)
 
 
@@ -149,17 +154,37 @@ def timeline(links: pd.DataFrame, domains: pd.DataFrame, start: date, end: date,
 
 def lost_links_in(links: pd.DataFrame, start: date, end: date, threshold: int) -> pd.DataFrame:
     """Backlinks lost in [start, end], those from strong domains first, strongest first."""
-    lost = links[links["lost"].to_numpy(dtype=bool) & _in(links["lost_date"], start, end)]
-    lost = lost.assign(strong=(lost["authority"] >= threshold).fillna(False).astype(bool))
-    return lost.sort_values(["strong", "authority", "lost_date", "source_url"],
-                            ascending=[False, False, False, True], na_position="last",
-                            kind="stable").reset_index(drop=True)
+    at = np.flatnonzero(links["lost"].to_numpy(dtype=bool) & _in(links["lost_date"], start, end))
+    keys = links[["authority", "lost_date", "source_url"]].take(at).set_axis(at)
+    keys = keys.assign(strong=(keys["authority"] >= threshold).fillna(False).astype(bool))
+    order = _sort_order(keys, ["strong", "authority", "lost_date", "source_url"], [False, False, False, True])
+    return _rows_in_order(links, order, strong=keys["strong"])
+
+
+def _sort_order(keys: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.Index:
+    """keys.sort_values(by, ascending, na_position="last", kind="stable").index, sorted by Arrow: with a URL
+    as the last key pandas factorises every URL string first, Arrow compares them in place (both stable,
+    both in code point order)."""
+    table = pa.table({c: pa.array(keys[c], from_pandas=True) for c in by})
+    order = pc.sort_indices(table, sort_keys=[(c, "ascending" if a else "descending", "at_end")
+                                              for c, a in zip(by, ascending)])
+    return keys.index[order.to_numpy()]
+
+
+def _rows_in_order(links: pd.DataFrame, order: pd.Index, **extra: pd.Series) -> pd.DataFrame:
+    """The rows of `links` at the positions `order`, with `extra` columns (indexed by position), taken once:
+    the sort ran on the key columns only, not on every column of up to a million rows."""
+    rows = links.take(order.to_numpy())
+    for name, values in extra.items():
+        rows[name] = values.reindex(order).to_numpy()
+    return rows.reset_index(drop=True)
 
 
 def new_links_in(links: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    new = links[_in(links["first_seen"], start, end)]
-    return new.sort_values(["authority", "first_seen", "source_url"], ascending=[False, False, True],
-                           na_position="last", kind="stable").reset_index(drop=True)
+    at = np.flatnonzero(_in(links["first_seen"], start, end))
+    keys = links[["authority", "first_seen", "source_url"]].take(at).set_axis(at)
+    order = _sort_order(keys, ["authority", "first_seen", "source_url"], [False, False, True])
+    return _rows_in_order(links, order)
 
 
 def pages_losing(lost: pd.DataFrame) -> pd.DataFrame:
@@ -176,19 +201,26 @@ def pages_losing(lost: pd.DataFrame) -> pd.DataFrame:
 
 def pages_attracting(links: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """Target pages by new referring domains: domains whose first link to the page is new in [start, end]."""
-    first = links.groupby(["target_url", "source_domain"], sort=False)["first_seen"].min()
-    new_pairs = first[_in(first, start, end)].reset_index()
-    new_links = links[_in(links["first_seen"], start, end)]
-    if new_pairs.empty and new_links.empty:
+    # On integer codes: a (page, domain) pair is one int64, its first sighting an integer groupby.
+    page_codes, pages = pd.factorize(links["target_url"], sort=False)
+    domain_codes, domains = pd.factorize(links["source_domain"], sort=False)
+    named = (page_codes >= 0) & (domain_codes >= 0)
+    width = max(len(domains), 1)
+    pair = page_codes[named].astype("int64") * width + domain_codes[named]
+    first = pd.Series(links["first_seen"].to_numpy()[named]).groupby(pair, sort=False).min()
+    new_pair_pages = (first.index.to_numpy()[_in(first, start, end)] // width).astype("int64")
+    new_link_pages = page_codes[_in(links["first_seen"], start, end) & (page_codes >= 0)]
+    if not new_pair_pages.size and not new_link_pages.size:
         return pd.DataFrame({"target_url": pd.Series(dtype="str"), "new_domains": pd.Series(dtype="int64"),
                              "new_backlinks": pd.Series(dtype="int64")})
-    frame = pd.DataFrame({
-        "new_domains": new_pairs.groupby("target_url").size(),
-        "new_backlinks": new_links.groupby("target_url").size(),
-    }).fillna(0).astype("int64")
-    frame.index = frame.index.astype("str").rename("target_url")
-    return frame.reset_index().sort_values(["new_domains", "new_backlinks", "target_url"],
-                                           ascending=[False, False, True], kind="stable").reset_index(drop=True)
+    new_domains = np.bincount(new_pair_pages, minlength=len(pages))
+    new_backlinks = np.bincount(new_link_pages, minlength=len(pages))
+    shown = np.flatnonzero((new_domains > 0) | (new_backlinks > 0))
+    frame = pd.DataFrame({"target_url": pd.array(np.asarray(pages, dtype=object)[shown], dtype="str"),
+                          "new_domains": new_domains[shown].astype("int64"),
+                          "new_backlinks": new_backlinks[shown].astype("int64")})
+    return frame.sort_values(["new_domains", "new_backlinks", "target_url"], ascending=[False, False, True],
+                             kind="stable").reset_index(drop=True)
 
 
 def losses_on_pages(lost: pd.DataFrame, pages: Sequence[str]) -> pd.DataFrame:
