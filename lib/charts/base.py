@@ -28,7 +28,10 @@ pio.templates["linkscope"] = go.layout.Template(
         yaxis=dict(gridcolor=GRID, zerolinecolor=GRID, automargin=True),
     )
 )
-TEMPLATE = "plotly_white+linkscope"
+# Merged once and registered under one name: a "plotly_white+linkscope" template string is merged again
+# (deep copies of both templates) on every update_layout, ~20 ms a figure, ~0.2 s for the Overview's charts.
+pio.templates["linkscope_white"] = pio.templates["plotly_white+linkscope"]
+TEMPLATE = "linkscope_white"
 
 
 def styled(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
