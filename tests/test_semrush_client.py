@@ -31,7 +31,7 @@ from lib.semrush import (
     WrongKey,
     usage,
 )
-from lib.semrush.fetch import fetch_workspace_reports, plan
+from lib.semrush.fetch import FetchProgress, fetch_workspace_reports, plan
 from tests.fake_server import LEAK_KEY, OWN, RIVALS, fake, make_client, sample  # noqa: F401 - fixtures
 from tools.fake_semrush import FakeSemrush
 
@@ -568,9 +568,8 @@ def test_api_answer_and_export_file_give_the_same_canonical_frame(report, make_c
 
 def test_workspace_fetch_checks_the_budget_and_records_units(make_client, fake):
     client = make_client(cache=True)
-    seen: list[tuple[float, str]] = []
-    results = fetch_workspace_reports(client, "ws1", OWN, RIVALS, max_rows=1000,
-                                      progress=lambda fraction, text: seen.append((fraction, text)))
+    seen: list[FetchProgress] = []
+    results = fetch_workspace_reports(client, "ws1", OWN, RIVALS, max_rows=1000, progress=seen.append)
 
     assert [(r, t) for r, t, _, _ in results] == [(j.report, j.target) for j in plan(OWN, RIVALS)]
     assert [(r, t) for r, t, _, _ in results][4:] == [("backlinks_refdomains", rival) for rival in RIVALS]
@@ -578,7 +577,10 @@ def test_workspace_fetch_checks_the_budget_and_records_units(make_client, fake):
         assert normalized.kind.name == REPORTS[report].kind.name and normalized.frame is result.frame
     spent = sum(result.units_spent for *_, result in results)
     assert spent == fake.units_served == usage.spent_this_month("ws1") > 0
-    assert seen and seen[-1][0] == 1.0 and all(0 <= f <= 1 for f, _ in seen)
+    assert seen and seen[-1].fraction == 1.0 and all(0 <= p.fraction <= 1 for p in seen)
+    served = sum(min(len(fake._frames[(j.report, j.target)]), 1000) for j in plan(OWN, RIVALS))
+    assert seen[-1].rows == sum(result.rows for *_, result in results) == served
+    assert seen[-1].text == f"Fetched 6 reports · {seen[-1].rows:,} rows"
 
     # Everything is cached now: a second run costs nothing, even under a tiny budget.
     requests = fake.request_count
@@ -636,3 +638,25 @@ def test_the_workspace_fetch_budget_check_counts_the_pages_not_cached(make_clien
     [(_, _, _, result)] = fetch_workspace_reports(client, "ws3", OWN, (), ["backlinks"], max_rows=2500,
                                                   page_size=1000, competitor_reports=())
     assert result.rows == 2500 and result.units_spent == 1500 * 40 and fake.request_count == 3
+
+
+def test_the_workspace_fetch_progress_shows_the_rows_of_each_page(make_client, fake):
+    client = make_client(cache=True)
+    seen: list[FetchProgress] = []
+    [(_, _, _, result)] = fetch_workspace_reports(client, "ws4", RIVALS[0], (), ["backlinks"], max_rows=1000,
+                                                  page_size=70, competitor_reports=(), progress=seen.append)
+    assert result.rows == 300 and result.pages == 5 and fake.request_count == 5
+    rows = [p.rows for p in seen]
+    assert rows == sorted(rows)  # never goes back
+    assert [r for i, r in enumerate(rows) if i == 0 or r != rows[i - 1]] == [70, 140, 210, 280, 300]
+    assert "Fetched 0 of 1 reports · 140 rows so far" in [p.text.split(" — ")[0] for p in seen]
+    assert [p.reports_done for p in seen][-1] == 1 and seen[-1].text == "Fetched 1 reports · 300 rows"
+    fractions = [p.fraction for p in seen]
+    assert fractions == sorted(fractions) and fractions[0] == pytest.approx(70 / 1000) and fractions[-1] == 1.0
+
+    # From the cache, page by page as well.
+    again: list[FetchProgress] = []
+    fetch_workspace_reports(client, "ws4", RIVALS[0], (), ["backlinks"], max_rows=1000, page_size=70,
+                            competitor_reports=(), progress=again.append)
+    assert fake.request_count == 5
+    assert [p.rows for p in again][:5] == [70, 140, 210, 280, 300]

@@ -114,7 +114,7 @@ def _run(workspace: Workspace, client: SemrushClient, reports, competitors, max_
     try:
         results = fetch.fetch_workspace_reports(
             client, workspace.id, workspace.own_domain, competitors, reports, max_rows,
-            progress=lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=text),
+            progress=lambda step: bar.progress(min(max(step.fraction, 0.0), 1.0), text=step.text),
             refresh=refresh, root=state.data_root())
     except SemrushError as error:
         bar.empty()

@@ -8,6 +8,7 @@ Storing the frames as snapshots is lib.importer's job.
 from __future__ import annotations
 
 import concurrent.futures
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,8 +24,20 @@ DEFAULT_REPORTS = ("backlinks", "backlinks_refdomains", "backlinks_anchors", "ba
 # Competitors get the report gap analysis needs; their full backlink lists would cost far more.
 DEFAULT_COMPETITOR_REPORTS = ("backlinks_refdomains",)
 
-# progress(fraction_done 0..1, text) — the order st.progress(value, text=...) takes.
-ProgressCallback = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class FetchProgress:
+    """Where a workspace fetch stands: `fraction` (0..1) and `text` are what st.progress takes."""
+
+    fraction: float
+    text: str
+    rows: int  # rows fetched so far, all reports together (cached pages included)
+    reports_done: int
+    reports_total: int
+
+
+ProgressCallback = Callable[[FetchProgress], None]
 
 
 @dataclass(frozen=True)
@@ -100,27 +113,59 @@ def fetch_workspace_reports(client: SemrushClient, workspace_id: str, own_domain
     page_size = max(1, min(page_size, max_rows, MAX_PAGE_ROWS))
     usage.check_budget(workspace_id, estimate(client, jobs, max_rows, target_type, refresh, page_size), root=root)
 
-    rows_done = [0] * len(jobs)
+    rows_done = [0] * len(jobs)  # written by the workers, read for the usage record of a failed job
     lock = threading.Lock()
     cancel = threading.Event()
+    # Each page a worker reads is announced here, with its row count, so every page shows in the progress
+    # even when pages arrive faster than this thread looks; None means some job finished.
+    events: queue.Queue[tuple[int, int] | None] = queue.Queue()
 
     def run(index: int) -> FetchResult:
         def on_page(rows: int, _expected: int | None) -> None:
             with lock:
                 rows_done[index] = rows
+            events.put((index, rows))
 
         return client.fetch_all(jobs[index].report, jobs[index].target, target_type, refresh=refresh,
                                 page_size=page_size, max_rows=max_rows, progress=on_page, cancel=cancel)
 
     results: dict[int, FetchResult] = {}
+    shown = [0] * len(jobs)  # rows per job as announced, in announcement order
     failure: SemrushError | None = None
     other_failure: BaseException | None = None
+
+    def report(pending: dict) -> None:
+        if progress is None or cancel.is_set():
+            return
+        fraction = max(sum(min(r, max_rows) for r in shown) / (max_rows * len(jobs)), len(results) / len(jobs))
+        running = [jobs[i].label for f, i in pending.items() if f.running()]
+        text = (f"Fetched {len(results)} of {len(jobs)} reports · {sum(shown):,} rows so far"
+                + (f" — {running[0]}…" if running else ""))
+        progress(FetchProgress(min(fraction, 1.0), text, sum(shown), len(results), len(jobs)))
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=client.max_concurrency,
                                                thread_name_prefix="semrush-fetch") as pool:
         pending = {pool.submit(run, i): i for i in range(len(jobs))}
+        for future in pending:
+            future.add_done_callback(lambda _f: events.put(None))
         while pending:
-            done, _ = concurrent.futures.wait(pending, timeout=0.25,
-                                              return_when=concurrent.futures.FIRST_COMPLETED)
+            try:
+                batch = [events.get(timeout=0.5)]
+            except queue.Empty:
+                batch = []
+            # Done futures are taken before the queue is emptied: their pages were announced before they
+            # finished, so every page is shown before the report that holds it counts as fetched.
+            done = [f for f in pending if f.done()]
+            while True:
+                try:
+                    batch.append(events.get_nowait())
+                except queue.Empty:
+                    break
+            for event in batch:
+                if event is not None:
+                    index, rows = event
+                    shown[index] = max(shown[index], rows)
+                    report(pending)
             for future in done:
                 index = pending.pop(future)
                 job = jobs[index]
@@ -139,23 +184,20 @@ def fetch_workspace_reports(client: SemrushClient, workspace_id: str, own_domain
                     cancel.set()
                     continue
                 results[index] = result
+                shown[index] = result.rows
                 _record(workspace_id, job, result.rows, result.units_spent, root)
             if cancel.is_set():
                 for future in pending:
                     future.cancel()
-            if progress is not None and not cancel.is_set():
-                with lock:
-                    fraction = sum(min(r, max_rows) for r in rows_done) / (max_rows * len(jobs))
-                fraction = max(fraction, len(results) / len(jobs))
-                running = [jobs[i].label for f, i in pending.items() if f.running()]
-                text = f"Fetched {len(results)} of {len(jobs)} reports" + (f" — {running[0]}…" if running else "")
-                progress(min(fraction, 1.0), text)
+            if done:
+                report(pending)
     if failure is not None:
         raise failure
     if other_failure is not None:
         raise other_failure
     if progress is not None:
-        progress(1.0, f"Fetched {len(jobs)} reports")
+        total = sum(results[i].rows for i in results)
+        progress(FetchProgress(1.0, f"Fetched {len(jobs)} reports · {total:,} rows", total, len(jobs), len(jobs)))
     return [(jobs[i].report, jobs[i].target, results[i].normalized, results[i]) for i in range(len(jobs))]
 
 
