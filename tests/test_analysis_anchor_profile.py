@@ -113,3 +113,17 @@ def test_domains_using_an_anchor():
         ["a.com", 2, 35, "https://a.com/1"], ["b.com", 1, 50, "https://b.com/3"]]
     assert used.loc[0, "first_seen"] == T("2026-02-01")
     assert domains_using(backlinks(), "nobody uses this", DATA_DATE).empty
+
+
+def test_missing_anchors_count_as_empty_and_only_live_links_name_anchors_and_sites():
+    frame = backlinks()
+    frame.loc[6, "anchor"] = None  # d.com: a missing anchor is the empty text
+    frame.loc[8, "anchor"] = "only on a lost link"
+    extra = frame.iloc[[0]].assign(source_domain="g.com", anchor="  ", lost_link=False)  # spaces only: empty too
+    profile = profile_from_backlinks(pd.concat([frame, extra], ignore_index=True), CONTEXT, DATA_DATE)
+    table = profile.anchors.set_index("anchor")
+    assert "only on a lost link" not in table.index
+    assert table.loc["", ["category", "backlinks", "domains"]].tolist() == ["empty", 2, 2]
+    assert table.loc["espresso grinder", ["backlinks", "domains"]].tolist() == [3, 2]
+    assert profile.total_backlinks == 9 and profile.total_domains == 6  # f.com's only link is lost
+    assert profile.distribution.set_index("category").loc["empty", ["backlinks", "domains"]].tolist() == [2, 2]

@@ -55,20 +55,40 @@ def _distribution(backlinks_by_type: pd.Series, domains_by_type: pd.Series, tota
 def profile_from_backlinks(backlinks: pd.DataFrame, context: AnchorContext, data_date: date) -> AnchorProfile:
     """The profile of the live backlinks; every distinct anchor text is classified once."""
     # Only the columns used: filtering every column of a million backlinks (URLs, titles) costs seconds.
-    wanted = [c for c in ("anchor", "source_domain", "first_seen", "last_seen") if c in backlinks]
-    live = backlinks[wanted][~lost_mask(backlinks, data_date)]
-    text = _anchor_text(live["anchor"] if "anchor" in live else pd.Series("", index=live.index))
-    anchor_codes, uniques = pd.factorize(text, sort=False)
+    # Strings are factorised on whole columns and only the integer codes filtered to the live rows (a
+    # filter of a million strings costs more); anchors are trimmed once per distinct text. Codes are then
+    # renumbered in order of first appearance among the live rows, as factorising the live rows would.
+    live_mask = ~lost_mask(backlinks, data_date)
+    if "anchor" in backlinks:
+        raw_codes, raw = pd.factorize(backlinks["anchor"], sort=False)
+        trimmed_of_raw, trimmed = pd.factorize(_anchor_text(pd.Series(raw, dtype="str")), sort=False)
+        trimmed = pd.Index(trimmed, dtype="str")  # a missing anchor is the empty text:
+        if (where := trimmed.get_indexer([""])[0]) < 0:
+            trimmed, where = trimmed.append(pd.Index([""], dtype="str")), len(trimmed)
+        text_codes = np.where(raw_codes >= 0, trimmed_of_raw.take(np.maximum(raw_codes, 0)), where)[live_mask]
+        anchor_codes, order = pd.factorize(text_codes, sort=False)
+        uniques = np.asarray(trimmed, dtype=object)[order]
+    else:
+        anchor_codes, uniques = np.zeros(int(live_mask.sum()), dtype=np.intp), np.array([""], dtype=object)
+        uniques = uniques[:1 if len(anchor_codes) else 0]
     unique_types = classify_anchors(pd.Series(uniques, dtype="str"), context).to_numpy(dtype=object)
-    type_codes = pd.Index(CATEGORIES).get_indexer(unique_types)[anchor_codes] if len(text) else np.array([], int)
-    domain_codes, domain_names = pd.factorize(live["source_domain"], sort=False)
+    type_codes = pd.Index(CATEGORIES).get_indexer(unique_types)[anchor_codes] if len(anchor_codes) \
+        else np.array([], int)
+    domain_codes, domain_names = _live_codes(backlinks["source_domain"], live_mask)
+    total_backlinks = int(live_mask.sum())
 
     per_anchor = pd.DataFrame({"anchor_code": anchor_codes, "domain": domain_codes,
-                               "first_seen": live["first_seen"].to_numpy() if "first_seen" in live else pd.NaT,
-                               "last_seen": live["last_seen"].to_numpy() if "last_seen" in live else pd.NaT})
+                               "first_seen": backlinks["first_seen"].to_numpy()[live_mask] if "first_seen" in backlinks
+                               else pd.NaT,
+                               "last_seen": backlinks["last_seen"].to_numpy()[live_mask] if "last_seen" in backlinks
+                               else pd.NaT})
     grouped = per_anchor.groupby("anchor_code", sort=True).agg(
-        backlinks=("domain", "size"), domains=("domain", "nunique"), first_seen=("first_seen", "min"),
-        last_seen=("last_seen", "max"))
+        backlinks=("domain", "size"), first_seen=("first_seen", "min"), last_seen=("last_seen", "max"))
+    # nunique of the domain codes per anchor (-1, a missing domain, counts as one value, as nunique of ints
+    # does), as a count of distinct (anchor, domain) pairs.
+    width = len(domain_names) + 1
+    anchor_domain = pd.unique(anchor_codes.astype(np.int64) * width + (domain_codes + 1))
+    grouped["domains"] = np.bincount(anchor_domain // width, minlength=len(uniques))[grouped.index]
     anchors = pd.DataFrame({
         "anchor": pd.array(np.asarray(uniques, dtype=object)[grouped.index], dtype="str"),
         "category": pd.array(unique_types[grouped.index], dtype="str"),
@@ -80,14 +100,25 @@ def profile_from_backlinks(backlinks: pd.DataFrame, context: AnchorContext, data
 
     backlinks_by_type = pd.Series(np.bincount(type_codes, minlength=len(CATEGORIES)), index=list(CATEGORIES))
     # distinct (type, site) pairs: a site counts once per anchor type it uses
-    pairs = np.unique(type_codes.astype(np.int64) * max(len(domain_names), 1) + domain_codes)
+    pairs = pd.unique(type_codes.astype(np.int64) * max(len(domain_names), 1) + domain_codes)
     domains_by_type = pd.Series(np.bincount(pairs // max(len(domain_names), 1), minlength=len(CATEGORIES)),
                                 index=list(CATEGORIES))
     heavy = np.isin(type_codes, pd.Index(CATEGORIES).get_indexer(list(KEYWORD_HEAVY)))
-    keyword_domains = int(np.unique(domain_codes[heavy]).size)
-    total_backlinks, total_domains = len(live), len(domain_names)
+    keyword_domains = int(pd.unique(domain_codes[heavy]).size)
+    total_domains = len(domain_names)
     return AnchorProfile(anchors, _distribution(backlinks_by_type, domains_by_type, total_backlinks, total_domains),
                          total_backlinks, total_domains, keyword_domains, "backlinks")
+
+
+def _live_codes(values: pd.Series, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize(values[live]) without filtering the strings: the whole column's codes, filtered and
+    renumbered in order of first appearance among the live rows (missing values stay -1)."""
+    codes, uniques = pd.factorize(values, sort=False)
+    codes = codes[live]
+    named = codes >= 0
+    out = np.full(len(codes), -1, dtype=np.intp)
+    out[named], order = pd.factorize(codes[named], sort=False)
+    return out, np.asarray(uniques, dtype=object)[order]
 
 
 def profile_from_export(anchors_export: pd.DataFrame, context: AnchorContext) -> AnchorProfile:

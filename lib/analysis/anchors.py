@@ -124,7 +124,8 @@ def classify_anchors(anchors: pd.Series, context: AnchorContext) -> pd.Series:
     text = anchors.fillna("").astype("str")
     codes, uniques = pd.factorize(text, sort=False)
     rules = _rules(context)
-    labels = [_classify(value, rules) for value in uniques]
+    # One bulk conversion to Python strings: iterating an Arrow array converts element by element.
+    labels = [_classify(value, rules) for value in np.asarray(uniques, dtype=object)]
     return pd.Series(pd.array(labels, dtype="str").take(codes) if len(codes) else [], index=anchors.index,
                      dtype="str")
 
