@@ -79,7 +79,8 @@ def test_overview_lists_hostile_pages_as_text(hostile_server, page, dialogs):
     page.set_viewport_size({"width": 1440, "height": 2400})
     open_page(page, hostile_server, "", QUERY)
     assert page.get_by_role("heading", name="Overview").is_visible()
-    assert page.locator(".js-plotly-plot").count() >= 3
+    # Plotly draws after the script run ends: wait for it (under load it can lag the idle state)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=30_000)
     assert_nothing_injected(page, dialogs)
 
 
@@ -146,3 +147,115 @@ def test_upload_with_hostile_names_and_headers_injects_nothing(hostile_server, p
     assert "[win](https://evil.example)_backlinks_.csv: Backlinks export" in warning
     assert_nothing_injected(page, dialogs)
     screenshot(page, "untrusted-data-upload")
+
+
+# ------------------------------------------------------------------------------------------ later pages
+# The fixture also gives the gap hostile prospects, the audit hostile notes and a disavowed hostile URL, and the
+# outreach list hostile contacts, notes and target URLs (tests/untrusted_fixtures.py).
+
+
+@pytest.mark.parametrize(("path", "name", "wanted"), [
+    ("outreach", "outreach", "Due this week"),
+    ("workflow", "workflow", "Monthly workflow"),
+])
+def test_later_pages_inject_nothing(hostile_server, page, dialogs, path, name, wanted):
+    page.set_viewport_size({"width": 1440, "height": 2000})
+    open_page(page, hostile_server, "", QUERY)
+    open_page(page, hostile_server, path, QUERY)
+    assert wanted in page.locator("[data-testid='stApp']").inner_text()
+    assert page.locator("[data-testid='stDataFrame']").count() >= (2 if path == "outreach" else 0)
+    assert_nothing_injected(page, dialogs)
+    screenshot(page, f"untrusted-{name}")
+
+
+def test_gap_with_hostile_prospects_selected_injects_nothing(hostile_server, page, dialogs):
+    page.set_viewport_size({"width": 1440, "height": 2600})
+    open_page(page, hostile_server, "", QUERY)
+    open_page(page, hostile_server, "gap", QUERY)
+    assert_nothing_injected(page, dialogs)
+    assert "&lt;" not in chart_text(page)  # escaped once for Plotly, shown as the characters themselves
+    table = page.locator("[data-testid='stDataFrame']").last
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 17)  # the header's box: every prospect, six of them hostile
+    wait_idle(page)
+    text = page.locator("[data-testid='stApp']").inner_text()
+    assert "12 selected: " in text
+    assert any(name in text for name in ("<script>alert(1)<", "a<img src=x onerror=alert(1)>.example",
+                                         "<a href=evil.example>win<.example")), text[-2000:]
+    assert_nothing_injected(page, dialogs)
+    screenshot(page, "untrusted-gap-selected")
+    page.get_by_role("button", name="Add 12 to outreach").click()
+    wait_idle(page)
+    assert "Added 9 to the outreach list" in page.locator("[data-testid='stApp']").inner_text()
+    assert_nothing_injected(page, dialogs)
+
+
+def test_audit_drill_down_and_disavow_preview_inject_nothing(hostile_server, page, dialogs):
+    page.set_viewport_size({"width": 1440, "height": 2600})
+    open_page(page, hostile_server, "", QUERY)
+    open_page(page, hostile_server, "audit", QUERY)
+    assert_nothing_injected(page, dialogs)
+    pick = page.get_by_role("combobox", name="Tick rows above, or pick domains by name")
+    for domain in ("evil-one.example", "evil-two.example", "evil-three.example"):
+        pick.fill(domain)
+        pick.press("Enter")
+        wait_idle(page)
+    text = page.locator("[data-testid='stApp']").inner_text()
+    assert "3 domains chosen" in text and "Their backlinks" in text
+    assert_nothing_injected(page, dialogs)
+    page.get_by_text("History of these decisions").click()
+    wait_idle(page)
+    assert_nothing_injected(page, dialogs)
+    screenshot(page, "untrusted-audit-chosen")
+    page.get_by_role("tab", name="Disavow file").click()
+    wait_idle(page)
+    page.get_by_text("Preview of the file").click()
+    wait_idle(page)
+    preview = page.locator("[data-testid='stCode']").first.inner_text()
+    assert f"https://evil-one.example/{SCRIPT}" in preview  # the hostile URL, shown as text
+    assert_nothing_injected(page, dialogs)
+    screenshot(page, "untrusted-audit-disavow")
+
+
+def test_client_report_of_hostile_data_injects_nothing_in_app_or_file(hostile_server, page, dialogs, browser,
+                                                                     tmp_path):
+    open_page(page, hostile_server, "", QUERY)
+    open_page(page, hostile_server, "report", QUERY)
+    page.get_by_role("button", name="Build the report").click()
+    wait_idle(page)
+    assert "What the report holds" in page.locator("[data-testid='stApp']").inner_text()
+    assert_nothing_injected(page, dialogs)
+    screenshot(page, "untrusted-report")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the report (HTML)").click()
+    saved = tmp_path / "report.html"
+    download_info.value.save_as(saved)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    report = context.new_page()
+    fired: list[str] = []
+    report.on("dialog", lambda dialog: (fired.append(dialog.message), dialog.dismiss()))
+    try:
+        report.goto(saved.as_uri())
+        report.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
+                                 timeout=30_000)
+        report.wait_for_timeout(500)
+        found = report.evaluate(INJECTED)
+        # The report's own scripts carry the figures' data (escaped text of the hostile names): only elements
+        # and links count here.
+        assert found["images"] == 0 and found["jsLinks"] == 0, found
+        assert report.evaluate("() => document.querySelectorAll('body script:not([type])').length") >= 1
+        body = report.locator("body").inner_text()
+        assert "a<img src=x onerror=alert(1)>.example" in body  # the hostile prospect, as text
+        assert fired == []
+        report.screenshot(path=str(screenshot_path("untrusted-report-file")), full_page=True)
+    finally:
+        context.close()
+
+
+def screenshot_path(name: str):
+    from tests.browser.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / f"{name}.png"
