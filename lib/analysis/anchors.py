@@ -133,18 +133,22 @@ def classify_anchors(anchors: pd.Series, context: AnchorContext) -> pd.Series:
 def exact_match_mask(anchors: pd.Series, context: AnchorContext) -> np.ndarray:
     """classify_anchors(anchors, context) == "exact_match", classifying only the anchors that can be.
 
-    An exact match's lower-cased text holds every word of a target keyword, so an anchor whose text holds
-    no keyword's first word is never one; that test is one Arrow regex pass over the distinct anchors
-    (ASCII only, where Arrow's and Python's lower-casing agree; other anchors are always classified).
-    Risk scores need only this label, and most of a million anchors fail the test.
+    An exact match's words are a target keyword's words; for ASCII anchors (where Arrow's and Python's
+    lower-casing agree) that is one Arrow regex pass over the distinct anchors, and only the anchors it
+    matches, and all non-ASCII ones, are classified. Risk scores need only this label.
     """
     rules = _rules(context)
     if not rules.exact or not len(anchors):
         return np.zeros(len(anchors), dtype=bool)
     codes, uniques = pd.factorize(anchors.fillna("").astype("str"), sort=False)
     distinct = pd.Series(uniques, dtype="str")
-    firsts = sorted({phrase.split(" ")[0] for phrase in rules.exact})
-    pattern = "|".join(re.escape(word) for word in firsts)
+    # In ASCII text the words (_words: runs of [^\W_] after lower-casing) are the runs of [a-z0-9], so the
+    # words equal a keyword's exactly when the lower-cased text is that keyword's words separated by other
+    # characters: one anchored regex, matched in Arrow. Only those and the non-ASCII anchors are classified
+    # (the brand and URL rules come first, so a text of keyword words can still be something else).
+    phrases = sorted(rules.exact)
+    pattern = "^[^a-z0-9]*(?:" + "|".join("[^a-z0-9]+".join(re.escape(w) for w in p.split(" ")) for p in phrases) \
+        + ")[^a-z0-9]*$"
     candidate = (distinct.str.lower().str.contains(pattern, regex=True) | ~distinct.str.isascii()).to_numpy(bool)
     exact = np.zeros(len(distinct), dtype=bool)
     picked = np.flatnonzero(candidate)

@@ -129,7 +129,9 @@ class _LinkDomains:
 
     def onto(self, index: pd.Index, values: np.ndarray, fill) -> np.ndarray:
         """Per-distinct-domain `values` laid onto `index` (domains without links get `fill`)."""
-        if self._placed is None or self._placed[0] is not index:  # one lookup per target index, reused
+        # One lookup per target index, reused: compared by content, since `mask |= ...` hands back a Series
+        # with an equal but new index object.
+        if self._placed is None or not (self._placed[0] is index or self._placed[0].equals(index)):
             self._placed = (index, self.uniques.get_indexer(index))
         where = self._placed[1]
         out = np.asarray(values).take(np.maximum(where, 0)) if len(values) else np.full(len(index), fill)
