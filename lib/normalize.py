@@ -288,21 +288,15 @@ def _melt_per_domain(frame: pd.DataFrame, raw: pd.DataFrame, headers: list[str],
 
 def _derive(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
     if kind.name == "backlinks":
-        source_hosts = domains.hosts(frame["source_url"])
-        frame["source_host"] = source_hosts
-        frame["source_domain"] = domains.registrable_domains(source_hosts)
-        frame["source_tld"] = domains.suffixes(source_hosts)
+        frame["source_host"], frame["source_domain"], frame["source_tld"] = domains.host_parts(frame["source_url"])
         frame["target_host"] = domains.hosts(frame["target_url"])
         frame["link_type"] = link_types(frame)
     elif kind.name in ("referring_domains", "gap"):
-        host = domains.hosts(frame["domain"])
-        frame["domain"] = host
-        frame["root_domain"] = domains.registrable_domains(host)
+        frame["domain"], frame["root_domain"], tld = domains.host_parts(frame["domain"])
         if kind.name == "referring_domains":
-            frame["tld"] = domains.suffixes(host)
+            frame["tld"] = tld
     elif kind.name in ("audit", "gap_backlinks"):
-        source_hosts = domains.hosts(frame["source_url"])
-        frame["source_domain"] = domains.registrable_domains(source_hosts)
+        source_hosts, frame["source_domain"], _ = domains.host_parts(frame["source_url"])
         if kind.name == "audit":
             frame["source_host"] = source_hosts
     elif kind.name == "referring_ips":
