@@ -168,3 +168,20 @@ def test_country_mismatch_fires_only_with_home_countries_and_a_foreign_country()
     assert markers_of(result, "home.com") == set()  # codes compare case-insensitively
     assert markers_of(result, "unknown.com") == set()  # no country in the data is no mismatch
     assert "quiet until you set them" in MARKERS["country_mismatch"].explanation
+
+
+def test_link_dates_fill_the_referring_domains_facts_as_combine_first_would():
+    from lib.analysis.risk import _with_link_dates
+
+    refs = pd.DataFrame({"ascore": pd.array([3.0, 40.0], dtype="Float64"), "ip": ["1.2.3.4", None],
+                         "country": ["DE", "FR"], "first_seen": pd.to_datetime(["2026-01-05", None])},
+                        index=pd.Index(["a.com", "b.com"], name="domain"))
+    link_dates = pd.Series(pd.to_datetime(["2026-03-01", "2026-02-01", "2025-12-01"]),
+                           index=pd.Index(["b.com", "c.com", "a.com"], name="domain"))
+    got = _with_link_dates(refs, link_dates).sort_index()
+    expected = refs.combine_first(link_dates.to_frame("first_seen")).sort_index()
+    # a.com keeps its own date, b.com's missing one comes from its links, c.com is known only from links.
+    assert got["first_seen"].tolist() == expected["first_seen"].tolist() == [
+        pd.Timestamp("2026-01-05"), pd.Timestamp("2026-03-01"), pd.Timestamp("2026-02-01")]
+    assert got["ascore"].isna().tolist() == [False, False, True]
+    assert got.loc["c.com", ["ip", "country"]].isna().all() and got.loc["a.com", "ip"] == "1.2.3.4"

@@ -198,10 +198,7 @@ def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFram
         from_links.index = pd.Index(links.uniques.take(from_links.index), name="domain")
         from_links["ascore"] = from_links["ascore"].astype("Float64")
         if parts:
-            merged = parts[0].combine_first(from_links[["first_seen"]])
-            missing = from_links.index.difference(merged.index)
-            merged = pd.concat([merged, from_links.loc[missing].assign(ip="", country="")])
-            parts = [merged]
+            parts = [_with_link_dates(parts[0], from_links["first_seen"])]
         else:
             parts.append(from_links.assign(ip="", country=""))
     if not parts:
@@ -212,6 +209,23 @@ def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFram
     facts["ip"] = facts["ip"].fillna("").astype("str")
     facts["country"] = facts["country"].fillna("").astype("str")
     return facts
+
+
+def _with_link_dates(refs: pd.DataFrame, link_first_seen: pd.Series) -> pd.DataFrame:
+    """refs.combine_first(link facts' first_seen), by one index lookup instead of an outer join of two
+    ~100,000-name string indexes: a missing first_seen of a listed domain is filled from its links, and
+    domains only the links know are added with that date alone (no score, IP or country)."""
+    where = refs.index.get_indexer(link_first_seen.index)
+    listed = where >= 0
+    first_seen = refs["first_seen"].to_numpy(dtype="datetime64[ns]").copy()
+    from_links = link_first_seen.to_numpy(dtype="datetime64[ns]")
+    fill = listed.copy()
+    fill[listed] = np.isnat(first_seen[where[listed]])
+    first_seen[where[fill]] = from_links[fill]
+    extra = pd.DataFrame({"ascore": pd.array([pd.NA] * int((~listed).sum()), dtype="Float64"), "ip": np.nan,
+                          "country": np.nan, "first_seen": from_links[~listed]},
+                         index=link_first_seen.index[~listed])
+    return pd.concat([refs.assign(first_seen=first_seen), extra])
 
 
 def _domain_masks(facts: pd.DataFrame, context: RiskContext) -> pd.Series:
