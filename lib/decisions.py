@@ -146,6 +146,21 @@ def decisions_for(workspace_id: str, root: Path | None = None) -> pd.DataFrame:
     return _frame(rows, COLUMNS)
 
 
+def decisions_version(workspace_id: str, root: Path | None = None) -> tuple[int, int]:
+    """A stamp that changes whenever a decision of the workspace changes: (decisions held, last history id).
+
+    Every write of set_decisions appends a history row (AUTOINCREMENT ids never repeat), so pages can key
+    their caches on this instead of re-reading and re-joining every decision on each rerun; a decision
+    saved in another tab changes it at once.
+    """
+    with db.session(DDL, root) as conn:
+        row = conn.execute(
+            "SELECT (SELECT COUNT(*) FROM audit_decisions WHERE workspace_id = ?), "
+            "(SELECT COALESCE(MAX(id), 0) FROM audit_decision_history WHERE workspace_id = ?)",
+            (workspace_id, workspace_id)).fetchone()
+    return int(row[0]), int(row[1])
+
+
 def decision_history(workspace_id: str, item: str | None = None, root: Path | None = None) -> pd.DataFrame:
     """Every change, oldest first: item, scope, previous, decision, note, decided_at, source."""
     query = ("SELECT item, scope, previous, decision, note, decided_at, source FROM audit_decision_history "

@@ -1,6 +1,7 @@
 """Audit: a transparent risk score, a keep / remove / disavow review queue, and a Google disavow file."""
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -42,12 +43,14 @@ if backlinks_snapshot is None and refdomains_snapshot is None:
 ContextKey = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
-@st.cache_data(show_spinner="Scoring the linking sites…", max_entries=8)
+# Large results are cache_resource (one shared object, read-only: nothing below mutates them) instead of
+# cache_data, which unpickles a copy of ~98,000 (risk) or 1,000,000 (link scores) rows on every rerun.
+@st.cache_resource(show_spinner="Scoring the linking sites…", max_entries=8)
 def risk_table(root: str, backlinks_id: int | None, refdomains_id: int | None, context: ContextKey) -> pd.DataFrame:
     return domain_risk(state.frame_by_id(backlinks_id), state.frame_by_id(refdomains_id), RiskContext(*context))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def link_scores(root: str, backlinks_id: int, refdomains_id: int | None, context: ContextKey) -> pd.DataFrame:
     # Link-level markers need the whole profile (a network or a burst is a fact about many domains).
     return backlink_risk(state.frame_by_id(backlinks_id), RiskContext(*context), state.frame_by_id(refdomains_id))
@@ -64,15 +67,51 @@ def links_of(root: str, backlinks_id: int, refdomains_id: int | None, context: C
     return shown.merge(merged, on=["source_url", "target_url"], how="left")
 
 
+@st.cache_resource(show_spinner="Collecting each domain's anchors…", max_entries=4)
+def undecided_queue(root: str, backlinks_id: int | None, refdomains_id: int | None,
+                    context: ContextKey) -> pd.DataFrame:
+    # The queue's decision-free part: each domain's top anchors (a groupby over every backlink) do not change
+    # when a decision does, so a saved decision does not recompute them.
+    risk = risk_table(root, backlinks_id, refdomains_id, context)
+    return decisions.review_queue(risk, pd.DataFrame(columns=list(decisions.COLUMNS)), state.frame_by_id(backlinks_id))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def review(root: str, workspace_id: str, backlinks_id: int | None, refdomains_id: int | None, context: ContextKey,
+           version: tuple[int, int]) -> tuple[pd.DataFrame, decisions.ReviewProgress, pd.DataFrame, object]:
+    """Queue, progress, decisions and the risk-band chart; keyed by the decisions' version stamp, so a decision
+    saved here or in another tab shows on the next rerun, while an unchanged rerun recomputes nothing."""
+    decided = decisions.decisions_for(workspace_id, Path(root))
+    base = undecided_queue(root, backlinks_id, refdomains_id, context)
+    joined = decisions.review_queue(base.drop(columns=["decision", "note", "decided_at", "anchors"]), decided)
+    queue = joined.assign(anchors=base["anchors"])
+    backlinks = state.frame_by_id(backlinks_id)
+    return queue, decisions.review_progress(queue, decided, backlinks), decided, audit_charts.risk_bands(queue)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def queue_view(root: str, workspace_id: str, backlinks_id: int | None, refdomains_id: int | None,
+               context: ContextKey, version: tuple[int, int], minimum: int, chosen: tuple[str, ...], text: str,
+               presenting: bool) -> tuple[pd.DataFrame, str]:
+    """The queue's rows for one set of filters, ready to show, and their table key (hashing 98,000 names)."""
+    queue = review(root, workspace_id, backlinks_id, refdomains_id, context, version)[0]
+    shown = queue[queue["risk_score"].fillna(0) >= minimum]
+    if chosen:
+        shown = shown[shown["decision"].isin(chosen)]
+    if text:
+        haystack = shown["domain"] + " " + shown["markers"] + " " + shown["anchors"] + (
+            "" if presenting else " " + shown["note"])
+        shown = shown[haystack.str.contains(text, case=False, regex=False)]
+    display = shown.assign(decision=shown["decision"].map(LABELS))
+    return display, selection_key("audit_queue", display, "domain")
+
+
 context = (workspace.own_domain, workspace.brand_terms, workspace.target_keywords,
            home_countries(workspace.id, state.data_root()))
 backlinks_id = backlinks_snapshot.id if backlinks_snapshot else None
 refdomains_id = refdomains_snapshot.id if refdomains_snapshot else None
-risk = risk_table(root, backlinks_id, refdomains_id, context)
-backlinks = state.frame_by_id(backlinks_id)
-decided = decisions.decisions_for(workspace.id, state.data_root())
-queue = decisions.review_queue(risk, decided, backlinks)
-progress = decisions.review_progress(queue, decided, backlinks)
+version = decisions.decisions_version(workspace.id, state.data_root())
+queue, progress, decided, bands_chart = review(root, workspace.id, backlinks_id, refdomains_id, context, version)
 
 components.metric_row([
     components.Metric("Domains decided", f"{progress.decided:,} of {progress.domains:,}",
@@ -100,7 +139,7 @@ with st.expander("How the risk score works: markers and weights"):
                                          "why it matters": st.column_config.TextColumn("Why it matters",
                                                                                        width="large")})
     with bands_col:
-        show(audit_charts.risk_bands(queue), key="audit_risk_bands")
+        show(bands_chart, key="audit_risk_bands")
 
 tab_queue, tab_semrush, tab_disavow, tab_reclaim = st.tabs(
     ["Review queue", "Semrush comparison", "Disavow file", "Broken and lost"])
@@ -147,16 +186,10 @@ with tab_queue:
         text = filters.search("audit_search", "Search domains, markers, anchors, notes", container=top[0])
         chosen = filters.labelled_choices("Decision", LABELS, "audit_decision_filter", container=top[1])
         minimum = top[2].slider("Minimum risk score", 0, 100, 0, key="audit_min_risk")
-    shown = queue[queue["risk_score"].fillna(0) >= minimum]
-    if chosen:
-        shown = shown[shown["decision"].isin(chosen)]
-    if text:
-        haystack = shown["domain"] + " " + shown["markers"] + " " + shown["anchors"] + (
-            "" if presenting else " " + shown["note"])
-        shown = shown[haystack.str.contains(text, case=False, regex=False)]
-    display = shown.assign(decision=shown["decision"].map(LABELS))
+    display, table_key = queue_view(root, workspace.id, backlinks_id, refdomains_id, context, version, minimum,
+                                    tuple(chosen), text, presenting)
     selected = data_table(
-        display, key=selection_key("audit_queue", display, "domain"), sort_by=["risk_score", "backlinks"],
+        display, key=table_key, sort_by=["risk_score", "backlinks"],
         what="referring domains", file_stem=f"{workspace.own_domain}-audit-queue", select=True,
         height=420 if len(display) > 10 else "auto",
         columns=[c for c in ["domain", "risk_score", "decision", "markers", "backlinks", "anchors", "reasons", "note",
@@ -418,16 +451,27 @@ BROKEN_SEEN = "audit_broken_seen"
 MAX_TARGET_OPTIONS = 2_000
 
 
-@st.cache_data(show_spinner="Comparing snapshots…", max_entries=8)
+@st.cache_resource(show_spinner="Comparing snapshots…", max_entries=4)  # read-only, as risk_table
 def vanished(root: str, snapshot_ids: tuple[int, ...]) -> pd.DataFrame:
     dated = [(snapshots.get_snapshot(i, state.data_root()).data_date, state.frame_by_id(i)) for i in snapshot_ids]
     return new_lost.vanished_backlinks(dated)
 
 
-@st.cache_data(show_spinner="Collecting lost links…", max_entries=8)
+@st.cache_resource(show_spinner="Collecting lost links…", max_entries=4)  # read-only, as risk_table
 def link_events(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date) -> pd.DataFrame:
     return new_lost.link_events(state.frame_by_id(snapshot_ids[-1]), vanished(root, snapshot_ids),
                                 state.frame_by_id(refdomains_id), as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def reclaim(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date,
+            broken: tuple[str, ...]) -> tuple[pd.DataFrame, list[str], int, int]:
+    """Links to reclaim for the pages marked broken, the most linked targets, and the lost / broken counts."""
+    events = link_events(root, snapshot_ids, refdomains_id, as_of)
+    targets = events["target_url"].value_counts().index[:MAX_TARGET_OPTIONS].astype("str").tolist()
+    found = audit_compare.reclaim_links(events, list(broken))
+    return (found, targets, int(found["why"].str.contains("lost").sum()),
+            int(found["why"].str.contains("broken").sum()))
 
 
 def _save_broken() -> None:
@@ -447,7 +491,6 @@ with tab_reclaim:
         components.needs_data("backlinks", why="To list lost links and links to broken pages,")
     else:
         ids = tuple(s.id for s in backlink_history)
-        events = link_events(root, ids, refdomains_id, backlink_history[-1].data_date)
         broken = decisions.broken_pages(workspace.id, state.data_root())
         candidates = audit_compare.broken_candidates(state.latest_frame(workspace, "indexed_pages"))
         unmarked = candidates[~candidates["target_url"].isin(broken)]
@@ -467,14 +510,12 @@ with tab_reclaim:
             # Stored marks changed (another tab, the button above): show them, before the widget is drawn.
             st.session_state[BROKEN_KEY] = broken
             st.session_state[BROKEN_SEEN] = broken
-        targets = events["target_url"].value_counts().index[:MAX_TARGET_OPTIONS].astype("str").tolist()
+        found, targets, lost_n, broken_n = reclaim(root, ids, refdomains_id, backlink_history[-1].data_date,
+                                                   tuple(broken))
         options = list(dict.fromkeys([*broken, *candidates["target_url"], *targets]))
         st.multiselect("Your pages marked as broken", options, key=BROKEN_KEY, on_change=_save_broken,
                        disabled=presenting, placeholder="Pick pages of yours that no longer work…",
                        help="Links to these pages are listed below. Saved for this workspace.")
-        found = audit_compare.reclaim_links(events, broken)
-        lost_n = int(found["why"].str.contains("lost").sum())
-        broken_n = int(found["why"].str.contains("broken").sum())
         components.metric_row([
             components.Metric("Links to reclaim", f"{len(found):,}"),
             components.Metric("Lost links", f"{lost_n:,}", help="Flagged lost by Semrush, or gone from a later "

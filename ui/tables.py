@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import weakref
 
 import pandas as pd
 import streamlit as st
@@ -48,9 +50,40 @@ def _is_link(column: object) -> bool:
     return isinstance(column, dict) and (column.get("type_config") or {}).get("type") == "link"
 
 
+# Pages hand the same cached (st.cache_resource, read-only) frame to a table on every rerun; sorting its
+# 98,000 rows or hashing its keys again each time is most of a rerun. Results are remembered per frame object
+# and forgotten when that object is freed (weakref.finalize), so a recycled id() never finds a stale entry.
+_memo: dict[int, dict] = {}
+_memo_lock = threading.Lock()
+
+
+def _remembered(frame: pd.DataFrame, key: tuple, compute):
+    with _memo_lock:
+        entries = _memo.get(id(frame))
+        if entries is not None and key in entries:
+            return entries[key]
+    value = compute()
+    with _memo_lock:
+        if id(frame) not in _memo:
+            _memo[id(frame)] = {}
+            weakref.finalize(frame, _memo.pop, id(frame), None)
+        _memo[id(frame)][key] = value
+    return value
+
+
+def _spec(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
 def bounded(frame: pd.DataFrame, sort_by: str | list[str] | None, ascending: bool | list[bool] = False,
             limit: int = MAX_ROWS) -> pd.DataFrame:
     """The rows a browser gets: at most `limit`, the most important first."""
+    return _remembered(frame, ("bounded", _spec(sort_by), _spec(ascending), limit),
+                       lambda: _bounded(frame, sort_by, ascending, limit))
+
+
+def _bounded(frame: pd.DataFrame, sort_by: str | list[str] | None, ascending: bool | list[bool],
+             limit: int) -> pd.DataFrame:
     if sort_by is not None and len(frame) > limit:
         return frame.sort_values(sort_by, ascending=ascending, kind="stable").head(limit)
     if sort_by is not None:
@@ -104,5 +137,8 @@ def selection_key(base: str, frame: pd.DataFrame, identity: str) -> str:
     Streamlit remembers a selection by row position: after a filter changes the rows, position 0 would be
     another domain or anchor. A new key starts a new, empty selection instead.
     """
-    hashed = pd.util.hash_pandas_object(frame[identity], index=False).to_numpy()
-    return f"{base}_{hashlib.sha1(hashed.tobytes()).hexdigest()[:12]}"
+    def digest() -> str:
+        hashed = pd.util.hash_pandas_object(frame[identity], index=False).to_numpy()
+        return hashlib.sha1(hashed.tobytes()).hexdigest()[:12]
+
+    return f"{base}_{_remembered(frame, ('selection_key', identity), digest)}"
