@@ -78,7 +78,8 @@ def site_ascore_history() -> dict:
 def site_ascore_editor(authority: ov.SiteAuthority) -> None:
     with st.expander("Set your site's Authority Score", icon=":material/edit:"):
         st.caption("Semrush shows it at the top of Backlink Analytics → Overview. Exports do not include it, so "
-                   "type it here (fetching with the API fills it in). Each date keeps its own value.")
+                   "type it here, or fetch the Backlinks overview with the Semrush API on Data & settings, "
+                   "which fills it in. Each date keeps its own value.")
         with st.form("site_ascore_form", border=False):
             left, right = st.columns(2)
             value = left.number_input("Authority Score", 0, 100, authority.value or 0, key="site_ascore_value")
@@ -107,7 +108,8 @@ else:
         "Authority Score", str(authority.value) if authority.value is not None else "—", ascore_delta,
         help=(f"Your site's Semrush Authority Score as of {authority.as_of:%d %b %Y}." if authority.as_of else
               "Unknown: Semrush exports do not include your site's own Authority Score. "
-              "Set it below, or fetch the data with the Semrush API."), delta_color=_color(ascore_delta))
+              "Set it below, or fetch the Backlinks overview with the Semrush API on Data & settings."),
+        delta_color=_color(ascore_delta))
     if backlinks_snapshot is not None:
         now = summary_of(root, backlinks_snapshot.id, data_date)
         before = (summary_of(root, backlinks_history[-2].id, backlinks_history[-2].data_date)

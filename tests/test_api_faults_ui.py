@@ -17,15 +17,17 @@ from lib import db, importer
 from lib.semrush import errors
 from lib.semrush.cache import ResponseCache
 from lib.semrush.client import SemrushClient
-from lib.workspaces import Workspace, create_workspace
+from lib.workspaces import Workspace, create_workspace, get_setting
 from tests.test_hostile_files import workspace_state
 from tests.test_importer import ROW_A, backlinks_csv
 from tools.fake_semrush import DEFAULT_KEY, FakeSemrush, _error, sample_frames
 from ui import api_panel
 
-# What the tab fetches by default for a workspace with one competitor.
+# What the tab fetches by default for a workspace with one competitor: the reports stored as snapshots,
+# and the overview, which fills in the site's Authority Score (a setting) instead.
 ALL_JOBS = {("backlinks", "acme.com"), ("backlinks_refdomains", "acme.com"), ("backlinks_anchors", "acme.com"),
             ("backlinks_pages", "acme.com"), ("backlinks_refdomains", "rival.com")}
+ALL_REQUESTS = ALL_JOBS | {("backlinks_overview", "acme.com")}
 
 
 class FastClient(SemrushClient):
@@ -107,10 +109,15 @@ def fetched_jobs(workspace: Workspace, before) -> set[tuple[str, str]]:
             if s.id not in old and s.source == "api"}
 
 
+def site_ascore(workspace: Workspace) -> dict:
+    return get_setting(workspace.id, "site_ascore", {})
+
+
 def assert_fetch_succeeded(at, workspace: Workspace, before) -> None:
     assert not at.error, [e.value for e in at.error]
     assert fetched_jobs(workspace, before) == ALL_JOBS
     assert "Backlinks of acme.com: 120 rows" in texts(at)
+    assert len(site_ascore(workspace)) == 1 and "saved as your site's score" in texts(at)
 
 
 @pytest.mark.parametrize("faults", [
@@ -122,10 +129,10 @@ def test_passing_faults_end_in_success_after_retries(acme, app_test, fake, fault
     fake.set_faults(**faults)
     at = fetch(app_test, acme)
     assert_fetch_succeeded(at, acme, before)
-    assert cached_jobs() == ALL_JOBS
+    assert cached_jobs() == ALL_REQUESTS
     # Each refused or cut-off request was sent once more: retried, not given up on and not repeated.
     failed_requests = faults.get("burst_429", 0) + faults.get("server_error", 0) + faults.get("truncate", 0)
-    assert fake.request_count == len(ALL_JOBS) + failed_requests
+    assert fake.request_count == len(ALL_REQUESTS) + failed_requests
 
 
 @pytest.mark.parametrize(("faults", "error"), [
@@ -145,7 +152,7 @@ def test_failing_faults_give_a_clear_message_keep_nothing_and_the_next_fetch_wor
     fake.set_faults(**faults)
     at = fetch(app_test, acme)
     assert [e.value for e in at.error] == [error.default_message]
-    assert workspace_state(acme.id) == before
+    assert workspace_state(acme.id) == before and site_ascore(acme) == {}
     assert cached_jobs() == set()  # no answer arrived whole, so none was kept
 
     fake.clear_faults()
@@ -160,7 +167,7 @@ def test_nothing_found_everywhere_stores_no_empty_snapshots(acme, app_test, fake
     assert not at.error
     shown = texts(at)
     assert "Backlinks of acme.com: Semrush has no data for it (fetched now, 0 units); nothing was stored." in shown
-    assert shown.count("nothing was stored") == len(ALL_JOBS)
+    assert shown.count("nothing was stored") == len(ALL_REQUESTS)
     # The backlinks uploaded earlier are still the workspace's latest: an empty answer did not hide them.
     assert workspace_state(acme.id) == before
     assert len(importer.current_frame(acme, "backlinks")) == 1
@@ -171,16 +178,16 @@ def test_a_report_failing_midway_keeps_no_snapshot_and_only_complete_answers_in_
     fake.failing_report = "backlinks_pages"
     at = fetch(app_test, acme)
     assert [e.value for e in at.error] == [errors.LimitExceeded.default_message]
-    assert workspace_state(acme.id) == before
+    assert workspace_state(acme.id) == before and site_ascore(acme) == {}
     cached = cached_jobs()
-    assert ("backlinks_pages", "acme.com") not in cached and cached <= ALL_JOBS
+    assert ("backlinks_pages", "acme.com") not in cached and cached <= ALL_REQUESTS
 
     fake.failing_report = None
     sent = fake.request_count
     again = fetch(app_test, acme)
     assert_fetch_succeeded(again, acme, before)
     # Reports that had arrived whole came from the cache the second time: they cost nothing again.
-    assert fake.request_count - sent == len(ALL_JOBS) - len(cached)
+    assert fake.request_count - sent == len(ALL_REQUESTS) - len(cached)
     assert texts(again).count("from cache") == len(cached)
 
 
@@ -202,6 +209,7 @@ def test_a_save_failing_midway_undoes_the_snapshots_of_that_fetch(acme, app_test
         "in the cache, so trying again costs no API units."]
     assert len(calls) == 3
     assert workspace_state(acme.id) == before  # the two snapshots saved before the failure are gone, files too
+    assert site_ascore(acme) == {}  # the overview's score is not kept either
 
     monkeypatch.setattr(importer, "store_normalized", real_store)
     sent = fake.request_count

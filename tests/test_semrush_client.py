@@ -660,3 +660,65 @@ def test_the_workspace_fetch_progress_shows_the_rows_of_each_page(make_client, f
                             competitor_reports=(), progress=again.append)
     assert fake.request_count == 5
     assert [p.rows for p in again][:5] == [70, 140, 210, 280, 300]
+
+
+# -- what a workspace fetch asks for ------------------------------------------------------------------
+
+
+def test_plan_takes_the_target_type_where_semrush_allows_it():
+    from lib.semrush.fetch import FetchJob
+
+    reports = ["backlinks_overview", "backlinks", "backlinks_historical", "backlinks_matrix"]
+    jobs = plan(OWN, [*RIVALS, "example.com", " "], reports, target_type="url", target="https://example.com/a")
+    assert jobs == [
+        FetchJob("backlinks_overview", "https://example.com/a", "url", about=OWN),
+        FetchJob("backlinks", "https://example.com/a", "url", about=OWN),
+        FetchJob("backlinks_historical", OWN, "root_domain", about=OWN),  # root domains only
+        FetchJob("backlinks_matrix", OWN, "root_domain", RIVALS, about=OWN),  # own domain and duplicates dropped
+        *[FetchJob("backlinks_refdomains", rival) for rival in RIVALS],
+    ]
+    assert jobs[3].targets == (OWN, *RIVALS) and jobs[3].target_types == ("root_domain",) * 3
+    assert jobs[1].targets == "https://example.com/a" and jobs[1].domain == OWN and jobs[4].domain == RIVALS[0]
+    many = plan(OWN, [f"r{i}.com" for i in range(6)], ["backlinks_matrix"], ())
+    assert many[0].compare == ("r0.com", "r1.com", "r2.com", "r3.com")  # Semrush compares five targets at most
+    assert plan(OWN, [], ["backlinks_matrix"]) == []  # nothing to compare with
+
+
+def test_workspace_fetch_of_the_gap_and_a_url(make_client, fake):
+    from lib.semrush.fetch import fetch_jobs
+
+    client = make_client()
+    url = f"https://{OWN}/shoes/"
+    jobs = plan(OWN, RIVALS, ["backlinks", "backlinks_matrix"], (), target_type="url", target=url)
+    [(links_job, links), (gap_job, gap)] = fetch_jobs(client, "ws5", jobs, max_rows=10_000)
+    served = fake._frames[("backlinks", OWN)]
+    assert links.rows == int((served["target_url"] == url).sum()) > 0
+    assert (links.frame["target_url"] == url).all()
+    assert gap.normalized.compared_domains == (OWN, *RIVALS) and gap.normalized.kind.name == "gap"
+    assert [r.report for r in usage.usage_this_month("ws5")] == ["backlinks", "backlinks_matrix"]
+    assert usage.usage_this_month("ws5")[1].target == ",".join((OWN, *RIVALS))
+
+
+def test_site_scores_from_the_overview_and_the_history():
+    from datetime import date
+
+    from lib.semrush import site_scores
+
+    overview = pd.DataFrame({"authority_score": pd.array([41], dtype="Int64")})
+    assert site_scores.overview_score(overview) == 41
+    assert site_scores.overview_score(overview.iloc[:0]) is None
+    assert site_scores.overview_score(pd.DataFrame({"authority_score": pd.array([None], dtype="Int64")})) is None
+    history = pd.DataFrame({"date": pd.to_datetime(["2024-05-01", "2024-04-01", "2024-03-01"]),
+                            "backlinks": pd.array([10, 8, None], dtype="Int64"),
+                            "domains": pd.array([4, 3, 2], dtype="Int64"),
+                            "authority_score": pd.array([30, None, 28], dtype="Int64")})
+    assert site_scores.history_scores(history) == {"2024-05-01": 30, "2024-03-01": 28}
+    assert site_scores.history_counts(history) == {
+        "2024-05-01": {"backlinks": 10, "domains": 4, "authority_score": 30},
+        "2024-04-01": {"backlinks": 8, "domains": 3},
+        "2024-03-01": {"domains": 2, "authority_score": 28}}
+    typed = {"2024-05-01": 33, "2024-06-02": 35}
+    merged = site_scores.merge_scores(typed, today=(date(2024, 6, 2), 36), monthly={"2024-05-01": 30,
+                                                                                     "2024-03-01": 28})
+    assert merged == {"2024-03-01": 28, "2024-05-01": 33, "2024-06-02": 36}
+    assert list(merged) == sorted(merged) and typed == {"2024-05-01": 33, "2024-06-02": 35}

@@ -272,18 +272,37 @@ class FakeSemrush:
         explicit = self._frames.get((spec.type, keys[0]))
         if explicit is not None:
             return explicit
+        if types and types[0] == "url" and "/" in keys[0]:
+            return self._url_table(spec, keys[0])
         if spec.type == "backlinks_overview":
             return self._overview(keys[0])
         if spec.type == "backlinks_historical":
             return self._history(keys[0])
         return None
 
+    def _url_table(self, spec: Report, url: str) -> pd.DataFrame | None:
+        """A URL target (host/path): the host's backlinks that point at that page, and their overview."""
+        links = self._frames.get(("backlinks", url.split("/", 1)[0]))
+        if links is None:
+            return None
+        links = links[(links["target_url"].map(_norm_target) == url).to_numpy()].reset_index(drop=True)
+        if spec.type == "backlinks":
+            return links
+        if spec.type == "backlinks_overview" and len(links):
+            overview = self._overview_of(links, None)
+            # For a URL Semrush scores the page; the fake takes its best linking page's score as a stand-in.
+            overview["authority_score"] = pd.array([links["page_ascore"].max()], dtype="Int64")
+            return overview
+        return None
+
     def _overview(self, target: str) -> pd.DataFrame | None:
         explicit = self._frames.get(("backlinks_overview", target))
         if explicit is not None:
             return explicit
-        links = self._frames.get(("backlinks", target))
-        domains = self._frames.get(("backlinks_refdomains", target))
+        return self._overview_of(self._frames.get(("backlinks", target)),
+                                 self._frames.get(("backlinks_refdomains", target)))
+
+    def _overview_of(self, links: pd.DataFrame | None, domains: pd.DataFrame | None) -> pd.DataFrame | None:
         if links is None and domains is None:
             return None
         row: dict[str, object] = {"authority_score": _authority_score(domains)}

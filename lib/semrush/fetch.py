@@ -42,42 +42,86 @@ ProgressCallback = Callable[[FetchProgress], None]
 
 @dataclass(frozen=True)
 class FetchJob:
+    """One report to fetch: for `target` (a domain, or a URL) of `target_type`, compared with `compare`
+    (multi-target reports: the competitors' root domains), about the workspace domain `about`."""
+
     report: str
     target: str
+    target_type: str = "root_domain"
+    compare: tuple[str, ...] = ()
+    about: str = ""  # the snapshot's target domain; the target itself when empty
+
+    @property
+    def targets(self) -> str | tuple[str, ...]:
+        """What SemrushClient.fetch_all takes as `target`."""
+        return (self.target, *self.compare) if get_report(self.report).multi_target else self.target
+
+    @property
+    def target_types(self) -> str | tuple[str, ...]:
+        if get_report(self.report).multi_target:
+            return (self.target_type,) + ("root_domain",) * len(self.compare)
+        return self.target_type
+
+    @property
+    def domain(self) -> str:
+        return self.about or self.target
 
     @property
     def label(self) -> str:
-        return f"{get_report(self.report).label} for {self.target}"
+        name = get_report(self.report).label
+        if self.compare:
+            return f"{name} for {self.target} vs {', '.join(self.compare)}"
+        return f"{name} for {self.target}"
 
 
 def plan(own_domain: str, competitors: Sequence[str], reports: Sequence[str] = DEFAULT_REPORTS,
-         competitor_reports: Sequence[str] = DEFAULT_COMPETITOR_REPORTS) -> list[FetchJob]:
-    jobs = [FetchJob(get_report(r).type, own_domain) for r in reports]
+         competitor_reports: Sequence[str] = DEFAULT_COMPETITOR_REPORTS, *, target_type: str = "root_domain",
+         target: str | None = None) -> list[FetchJob]:
+    """The jobs for a workspace: `reports` for its site, `competitor_reports` for each competitor.
+
+    The site is `target` (default: the own domain) of `target_type`. A report Semrush does not
+    allow for that type (the history takes root domains only) is fetched for the own root domain.
+    Multi-target reports (the backlink gap) compare the root domains of the site and of up to four
+    competitors, and are left out when there is no competitor to compare with.
+    """
+    site = (target or own_domain).strip()
+    rivals: list[str] = []
     seen = {own_domain.strip().lower()}
     for competitor in competitors:
         name = competitor.strip()
-        if not name or name.lower() in seen:
-            continue
-        seen.add(name.lower())
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            rivals.append(name)
+    jobs: list[FetchJob] = []
+    for report in reports:
+        spec = get_report(report)
+        if spec.multi_target:
+            if rivals:
+                jobs.append(FetchJob(spec.type, own_domain, "root_domain", tuple(rivals[:spec.max_targets - 1]),
+                                     about=own_domain))
+        elif target_type in spec.target_types:
+            jobs.append(FetchJob(spec.type, site, target_type, about=own_domain))
+        else:
+            jobs.append(FetchJob(spec.type, own_domain, "root_domain", about=own_domain))
+    for name in rivals:
         jobs += [FetchJob(get_report(r).type, name) for r in competitor_reports]
     return jobs
 
 
-def estimate(client: SemrushClient, jobs: Sequence[FetchJob], max_rows: int, target_type: str = "root_domain",
-             refresh: bool = False, page_size: int = MAX_PAGE_ROWS) -> int:
+def estimate(client: SemrushClient, jobs: Sequence[FetchJob], max_rows: int, refresh: bool = False,
+             page_size: int = MAX_PAGE_ROWS) -> int:
     """Worst-case units for the jobs. Only what the cache cannot answer counts: a job is free when
     every page its fetch would read is cached, and a job cached up to some page costs the rest."""
     page = max(1, min(page_size, max_rows, MAX_PAGE_ROWS))
     total = 0
     for job in jobs:
-        rows = max_rows if refresh else uncached_rows(client, job, max_rows, page, target_type)
+        rows = max_rows if refresh else uncached_rows(client, job, max_rows, page)
         if rows:
             total += estimate_units(job.report, rows, page)
     return total
 
 
-def uncached_rows(client: SemrushClient, job: FetchJob, max_rows: int, page_size: int,
-                  target_type: str = "root_domain") -> int:
+def uncached_rows(client: SemrushClient, job: FetchJob, max_rows: int, page_size: int) -> int:
     """At most how many rows of `job` a fetch would still buy: the pages fetch_all would ask for, in
     its order, are looked up in the cache until a short page (the end) or the first page not there."""
     spec = get_report(job.report)
@@ -86,7 +130,8 @@ def uncached_rows(client: SemrushClient, job: FetchJob, max_rows: int, page_size
         want = min(page_size, max_rows - done)
         if want <= 0:
             return 0
-        rows = client.cached_rows(job.report, job.target, target_type, display_limit=want, display_offset=done)
+        rows = client.cached_rows(job.report, job.targets, job.target_types, display_limit=want,
+                                  display_offset=done)
         if rows is None:
             return max_rows - done
         done += rows
@@ -97,9 +142,21 @@ def uncached_rows(client: SemrushClient, job: FetchJob, max_rows: int, page_size
 def fetch_workspace_reports(client: SemrushClient, workspace_id: str, own_domain: str, competitors: Sequence[str],
                             reports: Sequence[str] = DEFAULT_REPORTS, max_rows: int = MAX_PAGE_ROWS,
                             progress: ProgressCallback | None = None, *, target_type: str = "root_domain",
+                            target: str | None = None,
                             competitor_reports: Sequence[str] = DEFAULT_COMPETITOR_REPORTS, refresh: bool = False,
-                            page_size: int = MAX_PAGE_ROWS, root: Path | None = None) -> list[tuple[str, str, Normalized, FetchResult]]:
-    """(report, target, canonical Normalized, FetchResult) for each job, in plan order.
+                            page_size: int = MAX_PAGE_ROWS, root: Path | None = None,
+                            ) -> list[tuple[str, str, Normalized, FetchResult]]:
+    """(report, target, canonical Normalized, FetchResult) for each job of `plan(...)`, in plan order."""
+    jobs = plan(own_domain, competitors, reports, competitor_reports, target_type=target_type, target=target)
+    return [(job.report, job.target, result.normalized, result) for job, result in
+            fetch_jobs(client, workspace_id, jobs, max_rows, progress, refresh=refresh, page_size=page_size,
+                       root=root)]
+
+
+def fetch_jobs(client: SemrushClient, workspace_id: str, jobs: Sequence[FetchJob], max_rows: int = MAX_PAGE_ROWS,
+               progress: ProgressCallback | None = None, *, refresh: bool = False, page_size: int = MAX_PAGE_ROWS,
+               root: Path | None = None) -> list[tuple[FetchJob, FetchResult]]:
+    """(job, FetchResult) for each job, in the order given.
 
     Raises BudgetExceeded before any request when the estimate would overflow the workspace's
     monthly budget, and the first SemrushError of a failing report (the others are stopped).
@@ -107,11 +164,11 @@ def fetch_workspace_reports(client: SemrushClient, workspace_id: str, own_domain
     """
     if max_rows < 1:
         raise ValueError("max_rows must be at least 1.")
-    jobs = plan(own_domain, competitors, reports, competitor_reports)
+    jobs = list(jobs)
     if not jobs:
         return []
     page_size = max(1, min(page_size, max_rows, MAX_PAGE_ROWS))
-    usage.check_budget(workspace_id, estimate(client, jobs, max_rows, target_type, refresh, page_size), root=root)
+    usage.check_budget(workspace_id, estimate(client, jobs, max_rows, refresh, page_size), root=root)
 
     rows_done = [0] * len(jobs)  # written by the workers, read for the usage record of a failed job
     lock = threading.Lock()
@@ -126,8 +183,15 @@ def fetch_workspace_reports(client: SemrushClient, workspace_id: str, own_domain
                 rows_done[index] = rows
             events.put((index, rows))
 
-        return client.fetch_all(jobs[index].report, jobs[index].target, target_type, refresh=refresh,
-                                page_size=page_size, max_rows=max_rows, progress=on_page, cancel=cancel)
+        if cancel.is_set():  # another report failed: do not start this one
+            raise concurrent.futures.CancelledError()
+        try:
+            return client.fetch_all(jobs[index].report, jobs[index].targets, jobs[index].target_types,
+                                    refresh=refresh, page_size=page_size, max_rows=max_rows, progress=on_page,
+                                    cancel=cancel)
+        except BaseException:
+            cancel.set()  # at once, from this thread: the other workers stop before their next request
+            raise
 
     results: dict[int, FetchResult] = {}
     shown = [0] * len(jobs)  # rows per job as announced, in announcement order
@@ -198,9 +262,9 @@ def fetch_workspace_reports(client: SemrushClient, workspace_id: str, own_domain
     if progress is not None:
         total = sum(results[i].rows for i in results)
         progress(FetchProgress(1.0, f"Fetched {len(jobs)} reports · {total:,} rows", total, len(jobs), len(jobs)))
-    return [(jobs[i].report, jobs[i].target, results[i].normalized, results[i]) for i in range(len(jobs))]
+    return [(jobs[i], results[i]) for i in range(len(jobs))]
 
 
 def _record(workspace_id: str, job: FetchJob, rows: int, units: int, root: Path | None) -> None:
     if units:
-        usage.record(workspace_id, job.report, job.target, rows, units, root=root)
+        usage.record(workspace_id, job.report, ",".join((job.target, *job.compare)), rows, units, root=root)
