@@ -35,7 +35,9 @@ if not sources:
 
 
 
-@st.cache_data(show_spinner="Comparing the referring domains…", max_entries=8)
+# cache_resource: one shared, read-only object per key (nothing below mutates them) instead of cache_data's
+# unpickled copy of every row on each rerun.
+@st.cache_resource(show_spinner="Comparing the referring domains…", max_entries=8)
 def build_gap(root: str, source: str, ids: tuple[tuple[str, int | None], ...], you: str,
               competitors: tuple[str, ...]) -> g.Gap:
     if source == EXPORT:
@@ -43,7 +45,7 @@ def build_gap(root: str, source: str, ids: tuple[tuple[str, int | None], ...], y
     return g.gap_from_referring_domains({d: state.frame_by_id(i) for d, i in ids}, you, competitors)
 
 
-@st.cache_data(show_spinner="Scoring the opportunities…", max_entries=8)
+@st.cache_resource(show_spinner="Scoring the opportunities…", max_entries=8)
 def score_parts(root: str, source: str, ids: tuple[tuple[str, int | None], ...], you: str,
                 competitors: tuple[str, ...], ref_ids: tuple[int, ...], backlink_ids: tuple[int, ...],
                 keywords: tuple[str, ...], brand_terms: tuple[str, ...],
@@ -56,6 +58,35 @@ def score_parts(root: str, source: str, ids: tuple[tuple[str, int | None], ...],
     parts = pr.priority_parts(gap.frame, len(gap.competitors), keywords=keywords, brand_terms=brand_terms,
                               backlinks=backlinks, risk=risk)
     return parts, risk
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def gap_summary(root: str, source: str, ids: tuple[tuple[str, int | None], ...], you: str,
+                competitors: tuple[str, ...]) -> tuple[dict, object, object]:
+    """Category counts and the two overlap charts of one comparison: built once, not on every rerun."""
+    gap = build_gap(root, source, ids, you, competitors)
+    return (g.category_counts(gap.frame), charts.overlap_heatmap(g.pairwise_overlap(gap), gap.you),
+            charts.combinations_bar(g.combinations(gap), gap.you))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def scored_gap(score_key: tuple) -> pd.DataFrame:
+    """The gap's rows with each domain's risk score; `score_key` is score_parts' arguments."""
+    gap = build_gap(*score_key[:5])
+    risk = score_parts(*score_key)[1]
+    frame = gap.frame
+    return frame.assign(risk_score=frame["root_domain"].map(
+        risk.drop_duplicates("domain").set_index("domain")["risk_score"]).astype("Int64"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def ranked_view(score_key: tuple, gap_filter: g.GapFilter, weights: tuple[tuple[str, int], ...],
+                labels: tuple[tuple[str, str], ...]) -> tuple[pd.DataFrame, str]:
+    """The table for one set of filters and weights, ready to show, and its selection key."""
+    shown = g.filter_gap(scored_gap(score_key), gap_filter)
+    ranked = pr.prioritise(shown, score_parts(*score_key)[0], dict(weights))
+    display = ranked.rename(columns={**dict(labels), **pr.PART_LABELS})
+    return display, selection_key("gap_table", display, "domain")
 
 
 if len(sources) > 1:
@@ -79,11 +110,11 @@ for note in gap.notes:
 
 backlink_ids = tuple(s.id for s in (state.latest(workspace, "backlinks", d) for d in gap.domains) if s)
 ref_ids = tuple(s.id for s in ref_snapshots.values() if s)
-parts, risk = score_parts(root, source, ids, workspace.own_domain, workspace.competitors, ref_ids, backlink_ids,
-                          workspace.target_keywords, workspace.brand_terms,
-                          home_countries(workspace.id, state.data_root()))
-frame = gap.frame
-counts = g.category_counts(frame)
+score_key = (root, source, ids, workspace.own_domain, workspace.competitors, ref_ids, backlink_ids,
+             workspace.target_keywords, workspace.brand_terms, home_countries(workspace.id, state.data_root()))
+parts, risk = score_parts(*score_key)
+counts, overlap_chart, combinations_chart = gap_summary(root, source, ids, workspace.own_domain,
+                                                        workspace.competitors)
 
 components.metric_row([
     components.Metric("Opportunities" if code == "opportunity" else g.CATEGORY_LABELS[code], f"{counts[code]:,}",
@@ -97,9 +128,9 @@ with st.expander("What the categories mean", icon=":material/help:"):
 
 left, right = st.columns(2)
 with left:
-    show(charts.overlap_heatmap(g.pairwise_overlap(gap), gap.you), key="gap_overlap")
+    show(overlap_chart, key="gap_overlap")
 with right:
-    show(charts.combinations_bar(g.combinations(gap), gap.you), key="gap_combinations")
+    show(combinations_chart, key="gap_combinations")
     st.caption(charts.COMBINATION_LEGEND)
 
 # Weights first (they decide the order), stored for the workspace so they survive a restart.
@@ -140,17 +171,14 @@ st.caption(f"Risk scores: from backlinks for {by_links:,} domains, from domain f
            f"TLD, IP range) for {len(risk) - by_links:,}: link-level markers cannot be computed for those without "
            "a Backlinks export of the compared domains.")
 
-scored = frame.assign(risk_score=frame["root_domain"].map(
-    risk.drop_duplicates("domain").set_index("domain")["risk_score"]).astype("Int64"))
-shown = g.filter_gap(scored, g.GapFilter(tuple(chosen), ascore, tuple(linked), exclude_risky))
-ranked = pr.prioritise(shown, parts, weights)
 labels = gap.column_labels
-display = ranked.rename(columns={**labels, **pr.PART_LABELS})
+display, table_key = ranked_view(score_key, g.GapFilter(tuple(chosen), ascore, tuple(linked), exclude_risky),
+                                 tuple(weights.items()), tuple(labels.items()))
 part_config = {pr.PART_LABELS[c]: st.column_config.NumberColumn(pr.PART_LABELS[c], format="%.2f",
                                                                 help=p.explanation)
                for c, p in zip(pr.PART_CODES, pr.PARTS)}
 selected = data_table(
-    display, key=selection_key("gap_table", display, "domain"), what="referring domains",
+    display, key=table_key, what="referring domains",
     columns=["domain", "priority", "categories", "domain_ascore", "competitors_linked", *labels.values(),
              *[pr.PART_LABELS[c] for c in pr.PART_CODES], "risk_score"],
     overrides={
