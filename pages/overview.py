@@ -29,7 +29,7 @@ def summary_of(root: str, snapshot_id: int, data_date: date) -> ov.Summary:
     return ov.summarize(state.frame_by_id(snapshot_id), data_date)
 
 
-@st.cache_data(show_spinner="Analysing backlinks…", max_entries=16)
+@st.cache_resource(show_spinner="Analysing backlinks…", max_entries=16)  # shared read-only: no unpickling
 def analyses(root: str, backlinks_ids: tuple[tuple[int, date], ...], refdomains_id: int | None,
              data_date: date) -> dict:
     """Everything the page charts; `backlinks_ids` is the site's Backlinks history, oldest first."""
@@ -52,6 +52,27 @@ def analyses(root: str, backlinks_ids: tuple[tuple[int, date], ...], refdomains_
             steps=ov.concentration_steps(curve),
         )
     return result
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def figures(root: str, backlinks_ids: tuple[tuple[int, date], ...], refdomains_id: int | None,
+            data_date: date) -> dict:
+    """The page's Plotly figures, built once per data: building and styling nine figures costs more than a
+    whole cached rerun should. Shared read-only (st.plotly_chart only reads them)."""
+    found = analyses(root, backlinks_ids, refdomains_id, data_date)
+    built = {"ascore": charts.ascore_bands(found["ascore"]), "tlds": charts.top_tlds(found["tlds"]),
+             "countries": charts.top_countries(found["countries"])}
+    if "concentration" in found:
+        growth = found["growth"].tail(GROWTH_MONTHS)
+        built.update(
+            concentration=charts.concentration(found["steps"], found["concentration"].total_backlinks),
+            growth_domains=charts.growth(growth, "domains", "Referring domains gained and lost per month"),
+            growth_backlinks=charts.growth(growth, "backlinks", "Backlinks gained and lost per month"))
+    if "link_types" in found:
+        built.update(link_types=charts.link_types(found["link_types"]), rel=charts.rel_attributes(found["rel"]))
+    if "pages" in found:
+        built["pages"] = charts.top_pages(found["pages"])
+    return built
 
 
 def _delta(now: float, before: float | None, fmt: str = "{:+,}") -> str | None:
@@ -101,8 +122,9 @@ if backlinks_snapshot is None and refdomains_snapshot is None:
 else:
     data_date = (backlinks_snapshot or refdomains_snapshot).data_date
     root = str(state.data_root())
-    found = analyses(root, tuple((s.id, s.data_date) for s in backlinks_history),
-                     refdomains_snapshot.id if refdomains_snapshot else None, data_date)
+    keys = (root, tuple((s.id, s.data_date) for s in backlinks_history),
+            refdomains_snapshot.id if refdomains_snapshot else None, data_date)
+    found, figure = analyses(*keys), figures(*keys)
     ascore_delta = _delta(authority.value, authority.previous) if authority.value is not None else None
     ascore_metric = components.Metric(
         "Authority Score", str(authority.value) if authority.value is not None else "—", ascore_delta,
@@ -154,17 +176,14 @@ else:
             st.caption(f"Half of your backlinks come from {headline.half_domains:,} "
                        f"{'website' if headline.half_domains == 1 else 'websites'}. A profile held by a few sites is "
                        "fragile: losing one of them loses many links at once.")
-        show(charts.concentration(found["steps"], headline.total_backlinks), key="overview_concentration")
+        show(figure["concentration"], key="overview_concentration")
 
         st.subheader("Growth")
-        growth = found["growth"].tail(GROWTH_MONTHS)
         domains_tab, links_tab = st.tabs(["Referring domains", "Backlinks"])
         with domains_tab:
-            show(charts.growth(growth, "domains", "Referring domains gained and lost per month"),
-                 key="overview_growth_domains")
+            show(figure["growth_domains"], key="overview_growth_domains")
         with links_tab:
-            show(charts.growth(growth, "backlinks", "Backlinks gained and lost per month"),
-                 key="overview_growth_backlinks")
+            show(figure["growth_backlinks"], key="overview_growth_backlinks")
         st.caption("Gained: first seen that month. Lost: flagged lost by Semrush or unseen for over "
                    f"{ov.LOST_AFTER_DAYS} days (dated by its last sighting), or gone from a later snapshot. The line "
                    "is what was live at each month's end; links lost before your first snapshot are not known."
@@ -173,19 +192,19 @@ else:
     st.subheader("Link profile")
     left, middle, right = st.columns(3)
     with left:
-        show(charts.ascore_bands(found["ascore"]), key="overview_ascore")
+        show(figure["ascore"], key="overview_ascore")
     if "link_types" in found:
         with middle:
-            show(charts.link_types(found["link_types"]), key="overview_link_types")
+            show(figure["link_types"], key="overview_link_types")
         with right:
-            show(charts.rel_attributes(found["rel"]), key="overview_rel")
+            show(figure["rel"], key="overview_rel")
     left, right = st.columns(2)
     with left:
-        show(charts.top_tlds(found["tlds"]), key="overview_tlds")
+        show(figure["tlds"], key="overview_tlds")
     with right:
-        show(charts.top_countries(found["countries"]), key="overview_countries")
+        show(figure["countries"], key="overview_countries")
     if "pages" in found:
-        show(charts.top_pages(found["pages"]), key="overview_pages")
+        show(figure["pages"], key="overview_pages")
 
 st.subheader("Data loaded")
 held = snapshots.list_snapshots(workspace.id, root=state.data_root())
