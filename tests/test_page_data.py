@@ -16,6 +16,13 @@ def texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def walk(node):
+    """Every node of an AppTest element tree."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from walk(child)
+
+
 def button(at, label: str):
     return next(b for b in at.button if b.label == label or b.label.startswith(label + " ("))
 
@@ -127,3 +134,29 @@ def test_a_typed_key_stays_in_the_session(acme, app_test, fake_api):
     at.run()
     assert "Estimated cost" in texts(at)
     assert DEFAULT_KEY not in texts(at)
+
+
+def test_a_key_from_streamlit_secrets_fetches_and_is_never_shown(acme, app_test, fake_api, data_dir):
+    secret = "sk-SECRETS-TOML-0987654321"
+    fake_api.keys.add(secret)
+    at = app_test("pages/data.py")
+    at.secrets["SEMRUSH_API_KEY"] = secret
+    at.session_state["workspace_id"] = acme.id
+    at.run()
+    assert not at.exception, at.exception
+    assert "Using the API key from Streamlit secrets." in texts(at)
+    assert not [t for t in at.text_input if t.label == "Semrush API key"]  # nothing to type, nothing to show
+    button(at, "Fetch now").click()
+    at.run(timeout=120)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    stored = {(s.kind, s.target_domain) for s in snapshots.list_snapshots(acme.id)}
+    assert ("backlinks", "acme.com") in stored and ("referring_domains", "rival.com") in stored
+    assert fake_api.request_count > 0 and "fetched now" in texts(at)
+    # Not on the page (every element's text and value), not in the session, not in any file written.
+    page = [str(node.proto) for node in walk(at._tree) if getattr(node, "proto", None) is not None]
+    assert page and any("Backlinks of acme.com" in p for p in page)  # the walk does reach the elements
+    assert not [p for p in page + [texts(at)] if secret in p]
+    held = repr(at.session_state._state)  # every key and value this browser session holds
+    assert "workspace_id" in held and secret not in held
+    for path in (p for p in data_dir.rglob("*") if p.is_file()):
+        assert secret.encode() not in path.read_bytes(), path
