@@ -33,7 +33,8 @@ root = str(state.data_root())
 
 
 
-@st.cache_data(show_spinner="Comparing snapshots…", max_entries=8)
+# Large results are shared read-only (cache_resource) rather than unpickled from cache_data on every rerun.
+@st.cache_resource(show_spinner="Comparing snapshots…", max_entries=4)
 def vanished(root: str, snapshot_ids: tuple[int, ...]) -> pd.DataFrame:
     dated = [(snapshots.get_snapshot(i, state.data_root()).data_date, state.frame_by_id(i)) for i in snapshot_ids]
     return new_lost.vanished_backlinks(dated)
@@ -46,7 +47,7 @@ def links(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, a
                                 state.frame_by_id(refdomains_id) if refdomains_id else None, as_of)
 
 
-@st.cache_data(show_spinner="Counting new and lost links…", max_entries=16)
+@st.cache_resource(show_spinner="Counting new and lost links…", max_entries=16)
 def report(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date, start: date,
            end: date, freq: str, threshold: int) -> new_lost.NewLostReport:
     return new_lost.new_lost_report(links(root, snapshot_ids, refdomains_id, as_of), start, end, freq, threshold)
@@ -58,12 +59,35 @@ def page_options(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | 
     return counts.index[:MAX_PAGE_OPTIONS].astype("str").tolist()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def earliest_seen(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date) -> date | None:
+    seen = links(root, snapshot_ids, refdomains_id, as_of)["first_seen"].dropna()
+    return None if seen.empty else seen.min().date()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def report_extras(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date, start: date,
+                  end: date, freq: str, threshold: int) -> dict:
+    """The report's four figures and its strong lost domains, built once per report, not on every rerun."""
+    result = report(root, snapshot_ids, refdomains_id, as_of, start, end, freq, threshold)
+    return {
+        "domains": charts.new_lost_timeline(result.timeline, "domains", freq),
+        "backlinks": charts.new_lost_timeline(result.timeline, "backlinks", freq),
+        "pages_losing": charts.top_pages(result.pages_losing, "lost_backlinks", "Pages that lost the most backlinks",
+                                         color=BAD, noun="lost backlinks"),
+        "pages_attracting": charts.top_pages(result.pages_attracting, "new_domains",
+                                             "Content attracting new referring domains", color=GOOD,
+                                             noun="new referring domains"),
+        "strong_lost": (result.lost_links[result.lost_links["strong"]].drop_duplicates("source_domain")
+                        if not result.lost_links.empty else result.lost_links),
+    }
+
+
 snapshot_ids = tuple(s.id for s in history)
 refdomains_id = refdomains_snapshot.id if refdomains_snapshot else None
-all_links = links(root, snapshot_ids, refdomains_id, latest.data_date)
 last_day = latest.data_date
-seen = all_links["first_seen"].dropna()
-first_day = min(seen.min().date(), last_day) if not seen.empty else last_day - timedelta(days=365)
+seen_from = earliest_seen(root, snapshot_ids, refdomains_id, last_day)
+first_day = min(seen_from, last_day) if seen_from is not None else last_day - timedelta(days=365)
 
 with st.expander("How new and lost are counted", icon=":material/help:"):
     st.markdown(
@@ -99,6 +123,7 @@ with st.container(border=True):
         set_setting(workspace.id, THRESHOLD_SETTING, int(threshold), state.data_root())
 
 result = report(root, snapshot_ids, refdomains_id, last_day, start, end, freq, int(threshold))
+extras = report_extras(root, snapshot_ids, refdomains_id, last_day, start, end, freq, int(threshold))
 lost, gained = result.lost_links, result.new_links
 components.metric_row([
     components.Metric("New backlinks", f"{len(gained):,}"),
@@ -111,9 +136,9 @@ components.metric_row([
 
 chart_left, chart_right = st.columns(2)
 with chart_left:
-    show(charts.new_lost_timeline(result.timeline, "domains", freq), key="nl_domains_chart")
+    show(extras["domains"], key="nl_domains_chart")
 with chart_right:
-    show(charts.new_lost_timeline(result.timeline, "backlinks", freq), key="nl_backlinks_chart")
+    show(extras["backlinks"], key="nl_backlinks_chart")
 
 LINK_COLUMNS = {
     "strong": st.column_config.CheckboxColumn("Strong", help="Authority Score at or above your threshold"),
@@ -139,7 +164,7 @@ with lost_tab:
                     "with the page each one pointed to.")
         data_table(lost, key="nl_lost_table", columns=LOST_SHOWN, overrides=LINK_COLUMNS, what="lost backlinks",
                    file_stem=f"{workspace.own_domain}-lost-backlinks-{start}-{end}", height=420)
-        strong_lost = lost[lost["strong"]].drop_duplicates("source_domain")
+        strong_lost = extras["strong_lost"]
         if not strong_lost.empty and st.button(
                 f"Add the {len(strong_lost):,} strong domains to outreach", icon=":material/forward_to_inbox:",
                 key="nl_add_outreach", help="Ask them for the link back: they go on the Outreach list (status New) "
@@ -151,8 +176,7 @@ with lost_tab:
                                            state.data_root(), notes=notes)
             st.toast(f"{added:,} added to Outreach; {len(strong_lost) - added:,} were already on it.",
                      icon=":material/forward_to_inbox:")
-        show(charts.top_pages(result.pages_losing, "lost_backlinks", "Pages that lost the most backlinks",
-                              color=BAD, noun="lost backlinks"), key="nl_pages_losing_chart")
+        show(extras["pages_losing"], key="nl_pages_losing_chart")
         data_table(result.pages_losing, key="nl_pages_losing", what="pages", overrides={
             "target_url": st.column_config.LinkColumn("Page", width="large"),
             "lost_backlinks": st.column_config.NumberColumn("Lost backlinks"),
@@ -192,8 +216,7 @@ with new_tab:
     if gained.empty:
         st.info(f"No new backlinks between {start:%d %b %Y} and {end:%d %b %Y}.", icon=":material/info:")
     else:
-        show(charts.top_pages(result.pages_attracting, "new_domains", "Content attracting new referring domains",
-                              color=GOOD, noun="new referring domains"), key="nl_pages_attracting_chart")
+        show(extras["pages_attracting"], key="nl_pages_attracting_chart")
         data_table(result.pages_attracting, key="nl_pages_attracting", what="pages", overrides={
             "target_url": st.column_config.LinkColumn("Page", width="large"),
             "new_domains": st.column_config.NumberColumn(
