@@ -46,24 +46,39 @@ def profile_trend(root: str, pairs: tuple[tuple[int, int | None], ...], own_doma
                                           target_keywords, countries) for backlinks_id, refdomains_id in pairs])
 
 
-@st.cache_data(show_spinner="Comparing the two snapshots…", max_entries=8)
-def compare(root: str, kind: str, old_id: int, new_id: int) -> snapshot_diff.SnapshotDiff:
-    return snapshot_diff.diff_snapshots(kind, state.frame_by_id(old_id), state.frame_by_id(new_id))
+# Shared read-only (cache_resource): a diff of two million-row snapshots holds large link lists, which
+# cache_data would unpickle on every rerun. Its Authority Score chart is built once with it.
+@st.cache_resource(show_spinner="Comparing the two snapshots…", max_entries=8)
+def compare(root: str, kind: str, old_id: int, new_id: int) -> tuple[snapshot_diff.SnapshotDiff, object]:
+    diff = snapshot_diff.diff_snapshots(kind, state.frame_by_id(old_id), state.frame_by_id(new_id))
+    return diff, charts.ascore_movers(diff.ascore_changes)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def trend_view(root: str, workspace_id: str, pairs: tuple[tuple[int, int | None], ...], own_domain: str,
+               brand_terms: tuple[str, ...], target_keywords: tuple[str, ...], countries: tuple[str, ...],
+               site_setting: str) -> tuple[pd.DataFrame, pd.DataFrame, object]:
+    """The trend with the site's Authority Score, and its chart: built once per data, not on every rerun.
+    `site_setting` is the stored setting's repr (a small dict), so a score saved elsewhere shows at once."""
+    site = trend.site_ascore_series(get_setting(workspace_id, "site_ascore", None, state.data_root()))
+    profile = trend.with_site_ascore(profile_trend(root, pairs, own_domain, brand_terms, target_keywords, countries),
+                                     site)
+    return profile, site, charts.trend_grid(profile, site)
 
 
 # --- Trend over all Backlinks snapshots of the site ---------------------------------------------------------
 st.subheader("The profile over time")
 backlink_history = [s for s in held if s.kind == "backlinks" and s.target_domain == workspace.own_domain]
-site = trend.site_ascore_series(get_setting(workspace.id, "site_ascore", None, state.data_root()))
+site_setting = get_setting(workspace.id, "site_ascore", None, state.data_root())
 if not backlink_history:
     components.needs_data("backlinks", why="The trend is drawn from Backlinks snapshots of your site.")
 else:
     refdomain_history = [s for s in held if s.kind == "referring_domains" and s.target_domain == workspace.own_domain]
     pairs = tuple((s.id, getattr(trend.companion(refdomain_history, s.data_date), "id", None))
                   for s in backlink_history)
-    profile = profile_trend(root, pairs, workspace.own_domain, workspace.brand_terms, workspace.target_keywords,
-                            home_countries(workspace.id, state.data_root()))
-    profile = trend.with_site_ascore(profile, site)
+    profile, site, trend_chart = trend_view(root, workspace.id, pairs, workspace.own_domain, workspace.brand_terms,
+                                            workspace.target_keywords, home_countries(workspace.id, state.data_root()),
+                                            repr(site_setting))
     first, last = profile.iloc[0], profile.iloc[-1]
 
     def _delta(column: str) -> str | None:
@@ -80,7 +95,7 @@ else:
                           help="Backlinks from domains with a risk score of 50 or more (see Link audit).",
                           delta_color="inverse"),
     ])
-    show(charts.trend_grid(profile, site), key="history_trend")
+    show(trend_chart, key="history_trend")
     if len(profile) < 2:
         st.caption("Import another Backlinks export next month to see the trend.")
     with st.expander("Trend as a table"):
@@ -123,7 +138,7 @@ else:
         if (old.data_date, old.id) > (new.data_date, new.id):
             old, new = new, old
             st.caption("The earlier snapshot is compared with the later one, whichever way round they were picked.")
-        diff = compare(root, kind, old.id, new.id)
+        diff, movers_chart = compare(root, kind, old.id, new.id)
         st.markdown(f"From **{old.data_date:%d %b %Y}** to **{new.data_date:%d %b %Y}** "
                     f"({(new.data_date - old.data_date).days} days)")
         domains_row = [
@@ -184,7 +199,7 @@ else:
                            file_stem=f"{stem}-lost-backlinks", height=360)
         if "Authority Score changes" in tabs:
             with tabs["Authority Score changes"]:
-                show(charts.ascore_movers(diff.ascore_changes), key="history_ascore_chart")
+                show(movers_chart, key="history_ascore_chart")
                 data_table(diff.ascore_changes, key="history_ascore_table", what="domains", overrides={
                     "domain": st.column_config.TextColumn("Domain"),
                     "old_ascore": st.column_config.NumberColumn("Before"),
