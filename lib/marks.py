@@ -7,6 +7,7 @@ overwrite each other.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -105,3 +106,20 @@ def category_overrides(workspace_id: str, root: Path | None = None) -> dict[str,
         rows = conn.execute("SELECT domain, category FROM domain_category_overrides WHERE workspace_id = ? "
                             "ORDER BY domain", (workspace_id,)).fetchall()
     return {r["domain"]: r["category"] for r in rows}
+
+
+def marks_version(workspace_id: str, root: Path | None = None) -> str:
+    """A short stamp of a workspace's marks and category overrides that changes whenever any of them does.
+
+    Pages key their caches on it (a mark saved in another tab shows at once). Timestamps have one-second
+    resolution, so the stamp hashes the rows themselves: two saves of one domain within a second differ too.
+    """
+    digest = hashlib.sha1()
+    with db.session(DDL, root) as conn:
+        for table, columns in (("domain_marks", "domain, mark, note"),
+                               ("domain_category_overrides", "domain, category")):
+            for row in conn.execute(f"SELECT {columns} FROM {table} WHERE workspace_id = ? ORDER BY domain",
+                                    (workspace_id,)):
+                digest.update("\x1f".join(row).encode("utf-8") + b"\x1e")
+            digest.update(b"\x1d")
+    return digest.hexdigest()[:16]

@@ -1,6 +1,7 @@
 """Referring domains: every website linking to you, what kind of site it is, and your verdict on it."""
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -30,7 +31,9 @@ if backlinks_snapshot is None and refdomains_snapshot is None:
 
 
 
-@st.cache_data(show_spinner="Sorting the linking sites…", max_entries=16)
+# Large results are shared read-only (cache_resource: nothing below mutates them) instead of cache_data's
+# unpickled copy of ~98,000 rows on every rerun.
+@st.cache_resource(show_spinner="Sorting the linking sites…", max_entries=8)
 def domain_table(root: str, backlinks_id: int | None, refdomains_id: int | None, data_date: date,
                  keywords: tuple[str, ...], overrides: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     backlinks, refdomains = state.frame_by_id(backlinks_id), state.frame_by_id(refdomains_id)
@@ -43,13 +46,46 @@ def backlinks_from(root: str, backlinks_id: int, domains: tuple[str, ...]) -> pd
     return rd.backlinks_of(state.frame_by_id(backlinks_id), domains)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def marked_table(root: str, workspace_id: str, backlinks_id: int | None, refdomains_id: int | None, data_date: date,
+                 keywords: tuple[str, ...], overrides: tuple[tuple[str, str], ...],
+                 version: str) -> tuple[pd.DataFrame, dict]:
+    """The table with the user's marks, and the filters' options; keyed by the marks' version stamp
+    (lib.marks.marks_version), so a mark saved here or in another tab shows on the next rerun."""
+    table = rd.with_marks(domain_table(root, backlinks_id, refdomains_id, data_date, keywords, overrides),
+                          marks.marks_for(workspace_id, Path(root)))
+    seen = table["first_seen"].dropna()
+    return table, {"countries": table["country"].unique(), "tlds": table["tld"].unique(),
+                   "seen": None if seen.empty else (seen.min().date(), seen.max().date())}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def filtered(table_key: tuple, chosen: rd.DomainFilter, scored: bool) -> dict:
+    """The rows one set of filters keeps, ready to show, with both charts and the table key: a rerun with
+    the same filters recomputes nothing; `scored` = a Referring Domains export gives domain scores."""
+    shown = rd.filter_domains(marked_table(*table_key)[0], chosen)
+    if scored:
+        right = charts.ascore_vs_backlinks(shown)
+    else:
+        # Without a Referring Domains export there is no domain score: show the best linking page's.
+        pages = pd.DataFrame({"source_domain": shown["domain"], "page_ascore": shown["best_page_ascore"]})
+        right = overview_charts.ascore_bands(ascore_distribution(None, pages))
+    display = shown.assign(
+        category=shown["category"].map(CATEGORY_LABELS).fillna(shown["category"]),
+        mark=shown["mark"].map({"good": "Good", "review": "Review"}).fillna(""),
+        follow_share=(shown["follow_share"] * 100).round(),
+    )
+    return {"categories": charts.categories(rd.category_counts(shown)), "right": right, "display": display,
+            "key": selection_key("rd_table", display, "domain")}
+
+
 data_date = max(s.data_date for s in (backlinks_snapshot, refdomains_snapshot) if s is not None)
 root = str(state.data_root())
 overrides = marks.category_overrides(workspace.id, state.data_root())
-table = domain_table(root, backlinks_snapshot.id if backlinks_snapshot else None,
-                     refdomains_snapshot.id if refdomains_snapshot else None, data_date,
-                     workspace.target_keywords, tuple(sorted(overrides.items())))
-table = rd.with_marks(table, marks.marks_for(workspace.id, state.data_root()))
+table_key = (root, workspace.id, backlinks_snapshot.id if backlinks_snapshot else None,
+             refdomains_snapshot.id if refdomains_snapshot else None, data_date, workspace.target_keywords,
+             tuple(sorted(overrides.items())), marks.marks_version(workspace.id, state.data_root()))
+table, options = marked_table(*table_key)
 
 if not workspace.target_keywords:
     st.info("Set your target keywords on the Anchors page: the categories use them to tell sites of your "
@@ -67,39 +103,29 @@ with st.container(border=True):
                               help="Domains whose links are all gone (flagged lost or unseen for 30+ days).")
     bottom = st.columns([2, 1.3, 1.3, 2])
     ascore = filters.ascore_range("rd_ascore", "Authority Score", container=bottom[0])
-    countries = filters.choices("Country", table["country"].unique(), "rd_countries", container=bottom[1])
-    tlds = filters.choices("TLD", table["tld"].unique(), "rd_tlds", container=bottom[2])
-    seen = table["first_seen"].dropna()
+    countries = filters.choices("Country", options["countries"], "rd_countries", container=bottom[1])
+    tlds = filters.choices("TLD", options["tlds"], "rd_tlds", container=bottom[2])
+    seen = options["seen"]
     first_seen = None
-    if not seen.empty and seen.min().date() < seen.max().date():
-        picked = filters.date_range("First seen", seen.min().date(), seen.max().date(), "rd_first_seen",
-                                    container=bottom[3])
-        if picked != (seen.min().date(), seen.max().date()):
+    if seen is not None and seen[0] < seen[1]:
+        picked = filters.date_range("First seen", seen[0], seen[1], "rd_first_seen", container=bottom[3])
+        if picked != seen:
             first_seen = picked
 
 chosen = rd.DomainFilter(ascore=ascore, follow_only=follow_only, categories=tuple(chosen_categories),
                          countries=tuple(countries), tlds=tuple(tlds), marks=tuple(chosen_marks),
                          first_seen=first_seen, text=text, include_lost=not hide_lost)
-shown = rd.filter_domains(table, chosen)
+view = filtered(table_key, chosen, refdomains_snapshot is not None)
 
 left, right = st.columns(2)
 with left:
-    show(charts.categories(rd.category_counts(shown)), key="rd_categories_chart")
+    show(view["categories"], key="rd_categories_chart")
 with right:
-    if refdomains_snapshot is not None:
-        show(charts.ascore_vs_backlinks(shown), key="rd_scatter")
-    else:
-        # Without a Referring Domains export there is no domain score: show the best linking page's.
-        pages = pd.DataFrame({"source_domain": shown["domain"], "page_ascore": shown["best_page_ascore"]})
-        show(overview_charts.ascore_bands(ascore_distribution(None, pages)), key="rd_ascore_bands")
+    show(view["right"], key="rd_scatter" if refdomains_snapshot is not None else "rd_ascore_bands")
 
-display = shown.assign(
-    category=shown["category"].map(CATEGORY_LABELS).fillna(shown["category"]),
-    mark=shown["mark"].map({"good": "Good", "review": "Review"}).fillna(""),
-    follow_share=(shown["follow_share"] * 100).round(),
-)
+display = view["display"]
 selected = data_table(
-    display, key=selection_key("rd_table", display, "domain"), sort_by=["domain_ascore", "backlinks"],
+    display, key=view["key"], sort_by=["domain_ascore", "backlinks"],
     what="referring domains",
     columns=[c for c in ["domain", "domain_ascore", "backlinks", "follow_share", "category", "mark", "note",
                          "first_seen", "last_seen", "country", "ip", "tld", "category_reason", "live_backlinks",
