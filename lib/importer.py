@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -83,13 +84,17 @@ def import_bytes(workspace: Workspace, data: bytes, name: str, *, target_domain:
         return [ImportOutcome(name=name, error=f"{name} is {_megabytes(len(data))}, more than the "
                                                f"{_megabytes(limit)} Linkscope imports at once; nothing was "
                                                "imported. Export fewer rows or split the export.")]
-    try:
-        tables = read_export(data, name)
-    except ExportError as error:
-        return [ImportOutcome(name=name, error=str(error))]
+    # SHA-256 releases the GIL: hash on a second core while the file is parsed (~0.2 s per 250 MB).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(content_hash, data, name)
+        try:
+            tables = read_export(data, name)
+        except ExportError as error:
+            return [ImportOutcome(name=name, error=str(error))]
+        file_hash = hashing.result()
     outcomes = []
     for index, table in enumerate(tables):
-        digest = content_hash(data, name) + (f":{index}" if len(tables) > 1 else "")
+        digest = file_hash + (f":{index}" if len(tables) > 1 else "")
         outcome = _store(workspace, table, digest, target_domain, source, data_date, root)
         if table.encoding == "cp1252" and table.name == name:
             outcome.notes.extend(_mixed_encoding_note(data))

@@ -407,7 +407,7 @@ def _parse_body(data: bytes, start: int, names: list[str], delimiter: str
                 read_options=pacsv.ReadOptions(column_names=names, use_threads=threads, block_size=block),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                  invalid_row_handler=on_invalid),
-                convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False),
             )
         except pa.ArrowInvalid as error:
@@ -429,7 +429,8 @@ def _parse_body(data: bytes, start: int, names: list[str], delimiter: str
         break
     if any(n < 0 for n, *_ in invalid):  # never seen on one thread; without numbers, lines are unknown
         return _parse_body_pandas(data, start, names, delimiter)
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+    # large_string is what pandas' "str" dtype holds: read as such, the columns are handed over without a cast.
+    frame = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
     return frame, invalid
 
 
