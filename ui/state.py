@@ -37,8 +37,26 @@ def workspaces() -> list[Workspace]:
     return list_workspaces(data_root())
 
 
+def _leave_legacy_navigation() -> None:
+    """Run the page through app.py's st.navigation, also on a fresh server's first request.
+
+    Until app.py has called st.navigation once, Streamlit treats the pages/ folder as a legacy multipage app:
+    a first visit straight to a page's URL (a bookmark after a restart) would run that page file alone, with
+    the folder's file names as navigation and no sidebar. Switching the flag that st.navigation itself
+    switches, then rerunning, runs app.py with the requested page instead. Only in a served app: AppTest
+    runs page files alone on purpose.
+    """
+    from streamlit import runtime
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if runtime.exists() and PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_workspace() -> Workspace:
     """The workspace picked in the sidebar; kept in the URL so a reload keeps it."""
+    _leave_legacy_navigation()
     ensure_started()
     wanted = st.session_state.get("workspace_id") or st.query_params.get(WORKSPACE_PARAM)
     workspace = get_workspace(wanted, data_root()) if wanted else None
