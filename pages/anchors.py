@@ -56,7 +56,9 @@ context = AnchorContext(workspace.own_domain, workspace.brand_terms, workspace.t
 
 
 
-@st.cache_data(show_spinner="Classifying anchors…", max_entries=16)
+# Shared read-only (cache_resource): the profile holds every distinct anchor (~116,000 at a million backlinks),
+# which cache_data would unpickle on every rerun.
+@st.cache_resource(show_spinner="Classifying anchors…", max_entries=8)
 def profile_of(root: str, snapshot_id: int, kind: str, data_date: date, context: AnchorContext) -> ap.AnchorProfile:
     if kind == "backlinks":
         return ap.profile_from_backlinks(state.frame_by_id(snapshot_id), context, data_date)
@@ -68,9 +70,33 @@ def domains_using(root: str, snapshot_id: int, anchor: str, data_date: date) -> 
     return ap.domains_using(state.frame_by_id(snapshot_id), anchor, data_date)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def profile_charts(root: str, snapshot_id: int, kind: str, data_date: date, context: AnchorContext) -> tuple:
+    """The profile's three figures, built once per profile, not on every rerun."""
+    profile = profile_of(root, snapshot_id, kind, data_date, context)
+    return (charts.distribution(profile.distribution, "backlinks", "Anchor types by backlinks"),
+            charts.distribution(profile.distribution, "domains", "Anchor types by referring domains"),
+            charts.top_anchors(profile.anchors))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def anchor_rows(root: str, snapshot_id: int, kind: str, data_date: date, context: AnchorContext,
+                types: tuple[str, ...], text: str) -> tuple[pd.DataFrame, str]:
+    """The table's rows for one search and type choice, ready to show, and their table key."""
+    anchors = profile_of(root, snapshot_id, kind, data_date, context).anchors
+    if types:
+        anchors = anchors[anchors["category"].isin(types)]
+    if text:
+        anchors = anchors[anchors["anchor"].str.contains(text, case=False, regex=False)]
+    display = anchors.assign(category=anchors["label"]).drop(columns="label")
+    return display, selection_key("anchors_table", display, "anchor")
+
+
 source = backlinks_snapshot or anchors_snapshot
 root = str(state.data_root())
-profile = profile_of(root, source.id, source.kind, source.data_date, context)
+profile_key = (root, source.id, source.kind, source.data_date, context)
+profile = profile_of(*profile_key)
+by_links_chart, by_domains_chart, top_chart = profile_charts(*profile_key)
 if backlinks_snapshot is None:
     st.caption("From your Anchors export. Upload a Backlinks export to see which sites use each anchor.")
 
@@ -96,29 +122,22 @@ with verdict_area:
 
 by_links, by_domains = st.columns(2)
 with by_links:
-    show(charts.distribution(profile.distribution, "backlinks", "Anchor types by backlinks"),
-         key="anchors_by_backlinks")
+    show(by_links_chart, key="anchors_by_backlinks")
 with by_domains:
-    show(charts.distribution(profile.distribution, "domains", "Anchor types by referring domains"),
-         key="anchors_by_domains")
+    show(by_domains_chart, key="anchors_by_domains")
 if profile.basis == "backlinks":
     st.caption("By referring domains: a site linking with several kinds of anchor counts once in each, so the "
                "shares can add up to more than 100%.")
-show(charts.top_anchors(profile.anchors), key="anchors_top")
+show(top_chart, key="anchors_top")
 
 st.subheader("All anchors")
 left, right = st.columns([2, 3])
 text = filters.search("anchors_search", "Search anchor text", container=left)
 types = filters.labelled_choices("Anchor type", {c: LABELS[c] for c in CATEGORIES}, "anchors_types",
                                  container=right)
-anchors = profile.anchors
-if types:
-    anchors = anchors[anchors["category"].isin(types)]
-if text:
-    anchors = anchors[anchors["anchor"].str.contains(text, case=False, regex=False)]
-display = anchors.assign(category=anchors["label"]).drop(columns="label")
+display, table_key = anchor_rows(*profile_key, tuple(types), text)
 selected = data_table(
-    display, key=selection_key("anchors_table", display, "anchor"), sort_by=["domains", "backlinks"],
+    display, key=table_key, sort_by=["domains", "backlinks"],
     what="anchors", select=True,
     height=420 if len(display) > 12 else "auto",
     overrides={"anchor": st.column_config.TextColumn("Anchor", width="large"),
