@@ -159,7 +159,8 @@ with settings_tab:
     if current_logo:
         st.image(current_logo, width=160)
     logo_file = st.file_uploader("Logo image (PNG, JPEG, GIF or WebP, at most 2 MB)",
-                                 type=["png", "jpg", "jpeg", "gif", "webp"], key=f"logo_upload_{workspace.id}")
+                                 type=["png", "jpg", "jpeg", "gif", "webp"], key=f"logo_upload_{workspace.id}",
+                                 max_upload_size=logo.MAX_LOGO_BYTES // 2**20)
     save_col, remove_col, _ = st.columns([1, 1, 3])
     if save_col.button("Use this logo", disabled=logo_file is None, icon=":material/image:"):
         try:
