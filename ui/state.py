@@ -43,13 +43,14 @@ def _leave_legacy_navigation() -> None:
     Until app.py has called st.navigation once, Streamlit treats the pages/ folder as a legacy multipage app:
     a first visit straight to a page's URL (a bookmark after a restart) would run that page file alone, with
     the folder's file names as navigation and no sidebar. Switching the flag that st.navigation itself
-    switches, then rerunning, runs app.py with the requested page instead. Only in a served app: AppTest
-    runs page files alone on purpose.
+    switches, then rerunning, runs app.py with the requested page instead. Only in a served app: page
+    AppTests run page files alone on purpose.
     """
-    from streamlit import runtime
+    from streamlit.runtime import Runtime
     from streamlit.runtime.pages_manager import PagesManager
 
-    if runtime.exists() and PagesManager.uses_pages_directory:
+    served = Runtime.exists() and type(Runtime.instance()) is Runtime  # AppTest runs on a stand-in Runtime
+    if served and PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
