@@ -129,8 +129,17 @@ def canonicalize(raw: pd.DataFrame, match: HeaderMatch, lines: pd.Series | None 
 
     if per_domain:
         frame, compared = _melt_per_domain(frame, raw, per_domain, lines, problems)
+        lines = pd.Series(np.tile(lines.to_numpy(), len(per_domain)))
 
     frame = _derive(kind, frame)
+    if kind.name in ("referring_domains", "gap") and "domain" in raw_name:
+        # A cell with text but no host in it ("?x", "mailto:a") leaves the must-have domain empty.
+        nameless = (frame["domain"] == "").to_numpy(dtype=bool, na_value=True)
+        if nameless.any():
+            header = raw_name["domain"]
+            problems.reject([RowProblem(int(line), f"no domain name in {header!r}", header)
+                             for line in sorted(set(lines[nameless].tolist()))])
+            frame = frame[~nameless].reset_index(drop=True)
     ordered = [c.name for c in kind.columns + kind.derived] + extras
     frame = frame[[c for c in ordered if c in frame.columns]]
     return Normalized(kind, frame, problems, compared, tuple(extras))
@@ -174,6 +183,8 @@ def _needs_strip(text: pd.Series) -> bool:
 
 def _convert(values: pd.Series, type_: str) -> tuple[pd.Series, pd.Series]:
     """Typed values and a mask of cells that had text but could not be read."""
+    if (type_ == BOOL and values.dtype == bool) or (type_ == DATETIME and str(values.dtype) == "datetime64[ns]"):
+        return values, pd.Series(False, index=values.index)  # typed by the reader's fast path
     if type_ != STRING and len(values) > 1_000 and isinstance(values.array, pd.arrays.ArrowStringArray):
         # Flags, counts and dates take few distinct values: convert each once and map back by code.
         # The conversion is cell by cell, so this gives exactly what converting every cell gives.
