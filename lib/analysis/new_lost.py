@@ -3,7 +3,9 @@
 Definitions (the New & lost page shows them too):
 
 - A backlink is one row of a Semrush Backlinks export: a link from `source_url` to `target_url`.
-- A backlink is **new** in a period when its `first_seen` date falls in the period.
+- A backlink is **new** in a period when its `first_seen` date falls in the period. (Semrush's `new_link`
+  flag only says the first sighting was recent; the date says when, which is what places a link in a
+  week or month, so the flag adds nothing to it.)
 - A backlink is **lost** in a period when Semrush flags it lost (`lost_link` true) and its `last_seen`
   date falls in the period, or when it was in an earlier snapshot and is missing from every later
   one: it *disappeared*, and is dated by the data date of the first snapshot that no longer holds it.
