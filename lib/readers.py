@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from lib import schema
@@ -352,17 +353,84 @@ def _read_text_once(source: _Source, name: str, delimiter: str | None) -> Export
     header = _find_header(candidates, name)
     names = _unique_names(header.fields)
     body_start = _line_end_offset(source.data, source.start, header.last_line)
-    try:
-        frame, invalid = _parse_body(source.data, body_start, names, header.delimiter or ",")
-    except (pd.errors.ParserError, ValueError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ExportError(name, f"cannot be read as CSV ({reason})") from None
+    typed = _parse_typed(source.data, body_start, names, header.delimiter or ",", header.match.kind) \
+        if FAST_PATH else None
+    if typed is not None:
+        frame, invalid = typed, []
+    else:
+        frame, invalid = _parse_careful(source.data, body_start, names, header.delimiter or ",", name)
     row_lines, invalid_lines = _line_map(source.data, body_start, len(frame), [n for n, *_ in invalid])
     rejected = [RowProblem(int(line) + header.last_line, f"expected {expected} fields, saw {actual}")
                 for line, (_, expected, actual, text) in zip(invalid_lines, invalid) if text.strip()]
     lines = row_lines + header.last_line
     normalized = _finish(frame, lines, names, header.match.kind, rejected)
     return ExportFile(name, normalized, source.encoding, header.delimiter, None)
+
+
+# The fast path: flag and date columns parsed by pyarrow straight into their types (no text to build
+# and convert). It accepts only what the careful path reads the same way (ISO dates within
+# datetime64[ns], true/false/1/0 in the usual spellings, empty cells) and gives up on anything else,
+# on any row of the wrong width and on blank rows: the careful path then reads the file as text and
+# reports every problem. Module-level so tests can compare the two paths.
+FAST_PATH = True
+_FAST_TYPES = {schema.BOOL: pa.bool_(), schema.DATETIME: pa.timestamp("ns")}
+
+
+def _parse_typed(data: bytes, start: int, names: list[str], delimiter: str, kind: schema.Kind
+                 ) -> pd.DataFrame | None:
+    mapping = schema.match_header(names, kind).mapping
+    types = {n: _FAST_TYPES.get(kind.column(mapping[n]).type, pa.large_string()) if n in mapping
+             else pa.large_string() for n in names}
+    if not any(t != pa.large_string() for t in types.values()):
+        return None  # nothing to gain over the careful path
+    if not data[start:start + 4096].strip() and not data[start:].strip():
+        return None
+
+    invalid: list[int] = []
+
+    def give_up(row: pacsv.InvalidRow) -> str:
+        invalid.append(1)  # the careful path numbers and reports it
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)[start:]),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=_BLOCK_SIZE),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=give_up),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False, null_values=[""]),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if invalid or not table.num_rows:
+        return None
+    # A row of nothing but delimiters is dropped by the careful path, with its line: leave it to it.
+    blank = None
+    for column, type_ in zip(table.columns, types.values()):
+        empty = pc.is_null(column) if type_ != pa.large_string() else pc.equal(column, "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():
+            break
+    else:
+        return None
+    columns = {}
+    for n, column in zip(names, table.columns):
+        if types[n] == pa.bool_():
+            columns[n] = pd.Series(pc.fill_null(column, False).to_numpy(), dtype=bool)
+        elif types[n] == pa.large_string():
+            columns[n] = pd.Series(pd.array(column, dtype="str"))
+        else:
+            columns[n] = pd.Series(column.to_numpy(), dtype="datetime64[ns]")
+    return pd.DataFrame(columns)
+
+
+def _parse_careful(data: bytes, start: int, names: list[str], delimiter: str, name: str
+                   ) -> tuple[pd.DataFrame, list[tuple[int, int, int, str]]]:
+    try:
+        return _parse_body(data, start, names, delimiter)
+    except (pd.errors.ParserError, ValueError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ExportError(name, f"cannot be read as CSV ({reason})") from None
 
 
 def _newline(data: bytes, start: int) -> bytes:
