@@ -58,6 +58,7 @@ def test_a_clean_domain_has_no_marker_and_no_score():
     ("many_outbound", {"external_links": 250}, {}, "goodblog.com"),
     ("sitewide", {"sitewide": True}, {}, "goodblog.com"),
     ("empty_title", {"source_title": ""}, {}, "goodblog.com"),
+    ("offtopic_title", {"source_title": "Top 10 online CASINO bonuses"}, {}, "goodblog.com"),
     ("exact_anchor", {"anchor": "Coffee Grinder"}, {}, "goodblog.com"),
     ("country_mismatch", {}, {"country": "PA"}, "goodblog.com"),
 ])
@@ -185,3 +186,10 @@ def test_link_dates_fill_the_referring_domains_facts_as_combine_first_would():
         pd.Timestamp("2026-01-05"), pd.Timestamp("2026-03-01"), pd.Timestamp("2026-02-01")]
     assert got["ascore"].isna().tolist() == [False, False, True]
     assert got.loc["c.com", ["ip", "country"]].isna().all() and got.loc["a.com", "ip"] == "1.2.3.4"
+
+
+@pytest.mark.parametrize("title", ["Better brewing at home", "Loaned equipment for baristas",
+                                   "Casino-themed coffee grinder giveaway", "Morning coffee"])
+def test_offtopic_title_stays_quiet_on_whole_words_of_other_topics_and_on_your_keywords(title):
+    result = domain_risk(links(link(source_title=title)), refs(refdomain()), CONTEXT)
+    assert "offtopic_title" not in markers_of(result, "goodblog.com")

@@ -66,7 +66,7 @@ def queue_table(at):
 def test_stance_weights_and_queue_sorted_by_risk(page, demo_data_dir):
     assert any("ignores most spammy links on its own" in i.value and "last resort" in i.value for i in page.info)
     weights = next(d.value for d in page.dataframe if "weight" in d.value.columns)
-    assert weights["marker"].tolist()[:2] == ["low_authority", "link_network"] and len(weights) == 11
+    assert weights["marker"].tolist()[:2] == ["low_authority", "link_network"] and len(weights) == len(MARKERS)
     expected = expected_risk(demo_data_dir)
     shown = queue_table(page)
     assert len(shown) == len(expected)

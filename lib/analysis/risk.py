@@ -18,6 +18,7 @@ marker by itself.
 | money_page_only | 10 | 3+ links, all to one inner page (not the home page) |
 | sitewide | 5 | a sitewide (footer, sidebar) link |
 | empty_title | 5 | the linking page has no title |
+| offtopic_title | 10 | the page title is about a spam topic (casino, pills, payday loans, ...) and none of your keywords |
 | country_mismatch | 5 | the domain's country is outside the workspace's home countries (none set: never) |
 
 A domain carries a link-level marker when at least half of its backlinks do.
@@ -68,6 +69,8 @@ MARKERS: dict[str, Marker] = {m.name: m for m in (
     Marker("money_page_only", 10, "3+ links, all to one inner (money) page and never to the home page.", "domain"),
     Marker("sitewide", 5, "Sitewide link (footer or sidebar on every page).", "link"),
     Marker("empty_title", 5, "The linking page has no title.", "link"),
+    Marker("offtopic_title", 10, "The linking page's title is about a spam topic (casino, pills, payday loans, "
+           "essays for sale...) and none of your keywords: an irrelevant page.", "link"),
     Marker("country_mismatch", 5, "The site is in a country outside your home countries (Data & settings); "
            "quiet until you set them.", "domain"),
 )}
@@ -263,6 +266,26 @@ def _in_burst(first_seen: pd.Series, names: pd.Series, keyword_words: set[str]) 
     return (week.isin(burst_weeks) & ~relevant).to_numpy(bool)
 
 
+# Topics of pages that sell links to anyone: a title about one of them, and not about your niche, is a page with
+# no reason to link to you. Whole words only, so "bet" does not fire on "better" nor "loan" on "loaned".
+SPAM_TOPICS = ("casino", "casinos", "poker", "betting", "slots", "porn", "xxx", "viagra", "cialis", "pills",
+               "payday", "loans", "escort", "escorts", "replica", "forex", "essay", "essays")
+_SPAM_TOPIC = re.compile(r"\b(?:" + "|".join(SPAM_TOPICS) + r")\b", re.IGNORECASE)
+
+
+def _offtopic(titles: pd.Series, keyword_words: set[str]) -> np.ndarray:
+    """Per title: about a spam topic and about none of the keywords (each distinct title looked at once)."""
+    codes, distinct = pd.factorize(titles, sort=False)
+    if not len(distinct):
+        return np.zeros(len(titles), dtype=bool)
+    names = pd.Series(distinct, dtype="str").str.lower()
+    spam = names.str.contains(_SPAM_TOPIC, regex=True)
+    if keyword_words:
+        spam &= ~names.str.contains(r"\b(?:" + "|".join(re.escape(w) for w in sorted(keyword_words)) + r")\b",
+                                    regex=True)
+    return np.where(codes >= 0, spam.to_numpy(bool).take(np.maximum(codes, 0)), False)
+
+
 def _link_masks(backlinks: pd.DataFrame, context: RiskContext) -> pd.Series:
     mask = pd.Series(0, index=backlinks.index, dtype="int64")
     outbound = backlinks["external_links"].astype("Float64").fillna(0)
@@ -270,6 +293,7 @@ def _link_masks(backlinks: pd.DataFrame, context: RiskContext) -> pd.Series:
     mask |= np.where(backlinks["sitewide"].to_numpy(bool), _BIT["sitewide"], 0)
     title = backlinks["source_title"].fillna("").astype("str").str.strip()
     mask |= np.where(title == "", _BIT["empty_title"], 0)
+    mask |= np.where(_offtopic(title, _keyword_words(context)), _BIT["offtopic_title"], 0)
     exact = exact_match_mask(backlinks["anchor"], AnchorContext(context.own_domain, context.brand_terms,
                                                                  context.target_keywords))
     mask |= np.where(exact, _BIT["exact_anchor"], 0)
@@ -328,7 +352,7 @@ def domain_risk(backlinks: pd.DataFrame, referring_domains: pd.DataFrame | None,
     counts = pd.Series(0, index=facts.index, dtype="int64")
     if has_links:
         link_mask = _link_masks(backlinks, context).to_numpy()
-        for name in ("many_outbound", "sitewide", "empty_title", "exact_anchor"):
+        for name in ("many_outbound", "sitewide", "empty_title", "offtopic_title", "exact_anchor"):
             half = links.share_at_least_half((link_mask & _BIT[name]) > 0)
             mask |= np.where(links.onto(mask.index, half, False), _BIT[name], 0)
         mask |= np.where(links.onto(mask.index, _money_page_only(backlinks, links), False),
