@@ -341,12 +341,11 @@ def _derive(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
 
 def link_types(frame: pd.DataFrame) -> pd.Series:
     """One link type per backlink; Semrush sets one flag, and a row with none set is a text link."""
-    choice = np.select(
-        [frame["image"].to_numpy(bool), frame["form"].to_numpy(bool), frame["frame"].to_numpy(bool)],
-        ["image", "form", "frame"],
-        default="text",
-    )
-    return pd.Series(choice, index=frame.index, dtype="str")
+    # Integer codes, then one take from four labels: no million-element array of Python/NumPy strings.
+    code = np.select([frame["image"].to_numpy(bool), frame["form"].to_numpy(bool), frame["frame"].to_numpy(bool)],
+                     [1, 2, 3], default=0)
+    labels = pa.array(["text", "image", "form", "frame"], pa.large_string())
+    return pd.Series(pd.array(labels.take(pa.array(code)), dtype="str"), index=frame.index)
 
 
 def kind(name: str) -> Kind:
