@@ -9,21 +9,15 @@ import pytest
 from lib import importer, snapshots
 from lib.analysis.snapshot_diff import diff_snapshots
 from lib.workspaces import create_workspace, get_workspace, set_setting
+from tests import page_helpers
+from tests.page_helpers import metrics
 from tests.test_importer import backlinks_csv
 
 PAGE = "pages/history.py"
 
 
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def open_page(app_test, workspace_id: str = "demo"):
-    at = app_test(PAGE)
-    at.session_state["workspace_id"] = workspace_id
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return page_helpers.open_page(app_test, PAGE, workspace_id)
 
 
 def test_demo_compares_the_latest_two_backlinks_snapshots(demo_data_dir, app_test):

@@ -9,21 +9,15 @@ import pytest
 from lib import important_pages, importer, snapshots
 from lib.analysis import new_lost
 from lib.workspaces import create_workspace, get_setting
+from tests import page_helpers
+from tests.page_helpers import metrics
 from tests.test_importer import backlinks_csv
 
 PAGE = "pages/new_lost.py"
 
 
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def open_page(app_test, workspace_id: str = "demo"):
-    at = app_test(PAGE)
-    at.session_state["workspace_id"] = workspace_id
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return page_helpers.open_page(app_test, PAGE, workspace_id)
 
 
 @pytest.fixture
