@@ -25,19 +25,24 @@ def column_config(frame: pd.DataFrame, overrides: dict | None = None) -> dict:
         if "ascore" in name or name in ("authority_score", "toxicity_score", "risk_score", "priority"):
             config[name] = st.column_config.ProgressColumn(label, min_value=0, max_value=100, format="%d")
         elif name.endswith("url") and pd.api.types.is_string_dtype(series):
-            config[name] = (st.column_config.LinkColumn(label) if _all_web_links(series)
+            config[name] = (st.column_config.LinkColumn(label) if _web_links(frame, name)
                             else st.column_config.TextColumn(label))
         elif pd.api.types.is_datetime64_any_dtype(series):
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         else:
             config[name] = label
     for name, override in (overrides or {}).items():
-        if _is_link(override) and name in frame.columns and not _all_web_links(frame[name]):
+        if _is_link(override) and name in frame.columns and not _web_links(frame, name):
             # A page asking for links does not get them where a value is not http(s): text instead.
             override = st.column_config.TextColumn(override.get("label"), width=override.get("width"),
                                                    help=override.get("help"), pinned=override.get("pinned"))
         config[name] = override
     return config
+
+
+def _web_links(frame: pd.DataFrame, name: str) -> bool:
+    # Checked once per shown frame (the same object on every rerun of a cached page), not on each rerun.
+    return _remembered(frame, ("web_links", name), lambda: _all_web_links(frame[name]))
 
 
 def _all_web_links(series: pd.Series) -> bool:
