@@ -188,13 +188,15 @@ with tab_queue:
         minimum = top[2].slider("Minimum risk score", 0, 100, 0, key="audit_min_risk")
     display, table_key = queue_view(root, workspace.id, backlinks_id, refdomains_id, context, version, minimum,
                                     tuple(chosen), text, presenting)
+    display = components.with_marks(display, workspace_id=workspace.id)
     selected = data_table(
         display, key=table_key, sort_by=["risk_score", "backlinks"],
         what="referring domains", file_stem=f"{workspace.own_domain}-audit-queue", select=True,
         height=420 if len(display) > 10 else "auto",
-        columns=[c for c in ["domain", "risk_score", "decision", "markers", "backlinks", "anchors", "reasons", "note",
-                             "decided_at"] if c != "note" or not presenting],
+        columns=[c for c in ["domain", "risk_score", "decision", components.MARK_COLUMN, "markers", "backlinks",
+                             "anchors", "reasons", "note", "decided_at"] if c != "note" or not presenting],
         overrides={
+            **components.mark_column_config(),
             "domain": st.column_config.TextColumn("Domain", pinned=True),
             "risk_score": st.column_config.ProgressColumn("Risk", min_value=0, max_value=100, format="%d"),
             "markers": st.column_config.TextColumn("Markers", width="medium"),

@@ -174,14 +174,17 @@ st.caption(f"Risk scores: from backlinks for {by_links:,} domains, from domain f
 labels = gap.column_labels
 display, table_key = ranked_view(score_key, g.GapFilter(tuple(chosen), ascore, tuple(linked), exclude_risky),
                                  tuple(weights.items()), tuple(labels.items()))
+display = components.with_marks(display, workspace_id=workspace.id)
 part_config = {pr.PART_LABELS[c]: st.column_config.NumberColumn(pr.PART_LABELS[c], format="%.2f",
                                                                 help=p.explanation)
                for c, p in zip(pr.PART_CODES, pr.PARTS)}
 selected = data_table(
     display, key=table_key, what="referring domains",
-    columns=["domain", "priority", "categories", "domain_ascore", "competitors_linked", *labels.values(),
+    columns=["domain", "priority", components.MARK_COLUMN, "categories", "domain_ascore", "competitors_linked",
+             *labels.values(),
              *[pr.PART_LABELS[c] for c in pr.PART_CODES], "risk_score"],
     overrides={
+        **components.mark_column_config(),
         "domain": st.column_config.TextColumn("Domain", pinned=True),
         "priority": st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%d"),
         "domain_ascore": st.column_config.ProgressColumn("Authority Score", min_value=0, max_value=100,

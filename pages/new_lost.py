@@ -148,9 +148,15 @@ LINK_COLUMNS = {
     "lost_how": st.column_config.TextColumn("How"),
     "target_url": st.column_config.LinkColumn("Pointed to"),
     "source_url": st.column_config.LinkColumn("Linking page"),
+    **components.mark_column_config(),
 }
-LOST_SHOWN = ["strong", "authority", "source_domain", "target_url", "lost_date", "lost_how", "source_url", "anchor",
-              "nofollow", "first_seen"]
+LOST_SHOWN = ["strong", "authority", "source_domain", components.MARK_COLUMN, "target_url", "lost_date", "lost_how",
+              "source_url", "anchor", "nofollow", "first_seen"]
+
+
+def marked(links: pd.DataFrame) -> pd.DataFrame:
+    return components.with_marks(links, workspace_id=workspace.id, domain_column="source_domain")
+
 
 lost_tab, important_tab, new_tab, domains_tab = st.tabs(
     ["Lost links", "Important pages", "New links", "Referring domains"])
@@ -162,7 +168,8 @@ with lost_tab:
     else:
         st.markdown(f"**Lost backlinks**, those from domains with Authority Score {threshold}+ first, "
                     "with the page each one pointed to.")
-        data_table(lost, key="nl_lost_table", columns=LOST_SHOWN, overrides=LINK_COLUMNS, what="lost backlinks",
+        data_table(marked(lost), key="nl_lost_table", columns=LOST_SHOWN, overrides=LINK_COLUMNS,
+                   what="lost backlinks",
                    file_stem=f"{workspace.own_domain}-lost-backlinks-{start}-{end}", height=420)
         strong_lost = extras["strong_lost"]
         if not strong_lost.empty and st.button(
@@ -208,7 +215,8 @@ with important_tab:
         else:
             st.warning(f"{len(hits):,} lost backlinks pointed to your important pages "
                        f"({int(hits['strong'].sum()):,} from strong domains).", icon=":material/warning:")
-            data_table(hits, key="nl_important_table", columns=LOST_SHOWN, overrides=LINK_COLUMNS,
+            data_table(marked(hits), key="nl_important_table", columns=LOST_SHOWN,
+                       overrides=LINK_COLUMNS,
                        what="lost backlinks to important pages",
                        file_stem=f"{workspace.own_domain}-important-pages-lost-links")
 

@@ -102,3 +102,32 @@ def md_message(text: object) -> str:
     """A message quoting file names or file contents, inert in Markdown: no links, HTML, emphasis, colours or
     LaTeX from the quoted text, while ordinary names such as acme.com-backlinks.csv read unchanged."""
     return _no_autolinks(_MESSAGE_SPECIAL.sub(r"\\\1", str(text)))
+
+
+MARK_COLUMN = "your_mark"
+
+
+def with_marks(frame: pd.DataFrame, *, workspace_id: str, domain_column: str = "domain") -> pd.DataFrame:
+    """`frame` with a "your_mark" column: the Good / Review marks set on Referring domains, shown on later screens.
+
+    Remembered per frame object and marks version, so a page that hands the same cached frame on every rerun
+    gets the same marked frame back (and its table's own per-frame work stays remembered too).
+    """
+    from lib import marks
+    from ui import state
+    from ui.tables import remembered
+
+    root = state.data_root()
+    stamp = marks.marks_version(workspace_id, root)
+
+    def add_marks() -> pd.DataFrame:
+        stored = marks.marks_for(workspace_id, root)
+        labels = stored.drop_duplicates("domain").set_index("domain")["mark"].map(marks.MARK_LABELS)
+        mapped = frame[domain_column].map(labels).astype(object)  # all NaN (float) when nothing is marked
+        return frame.assign(**{MARK_COLUMN: mapped.where(mapped.notna(), "").astype("str")})
+
+    return remembered(frame, ("marks", workspace_id, str(root), stamp, domain_column), add_marks)
+
+
+def mark_column_config() -> dict:
+    return {MARK_COLUMN: st.column_config.TextColumn("Your mark", help="Set on the Referring domains page")}

@@ -42,7 +42,7 @@ def column_config(frame: pd.DataFrame, overrides: dict | None = None) -> dict:
 
 def _web_links(frame: pd.DataFrame, name: str) -> bool:
     # Checked once per shown frame (the same object on every rerun of a cached page), not on each rerun.
-    return _remembered(frame, ("web_links", name), lambda: _all_web_links(frame[name]))
+    return remembered(frame, ("web_links", name), lambda: _all_web_links(frame[name]))
 
 
 def _all_web_links(series: pd.Series) -> bool:
@@ -62,7 +62,8 @@ _memo: dict[int, dict] = {}
 _memo_lock = threading.Lock()
 
 
-def _remembered(frame: pd.DataFrame, key: tuple, compute):
+def remembered(frame: pd.DataFrame, key: tuple, compute):
+    """compute(), remembered for this frame object under `key` until the frame is freed."""
     with _memo_lock:
         entries = _memo.get(id(frame))
         if entries is not None and key in entries:
@@ -83,7 +84,7 @@ def _spec(value):
 def bounded(frame: pd.DataFrame, sort_by: str | list[str] | None, ascending: bool | list[bool] = False,
             limit: int = MAX_ROWS) -> pd.DataFrame:
     """The rows a browser gets: at most `limit`, the most important first."""
-    return _remembered(frame, ("bounded", _spec(sort_by), _spec(ascending), limit),
+    return remembered(frame, ("bounded", _spec(sort_by), _spec(ascending), limit),
                        lambda: _bounded(frame, sort_by, ascending, limit))
 
 
@@ -146,4 +147,4 @@ def selection_key(base: str, frame: pd.DataFrame, identity: str) -> str:
         hashed = pd.util.hash_pandas_object(frame[identity], index=False).to_numpy()
         return hashlib.sha1(hashed.tobytes()).hexdigest()[:12]
 
-    return f"{base}_{_remembered(frame, ('selection_key', identity), digest)}"
+    return f"{base}_{remembered(frame, ('selection_key', identity), digest)}"
