@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import db
+from lib.url_sets import UrlSet
 from lib.workspaces import DDL as WORKSPACE_DDL
 from lib.workspaces import now_iso
 
@@ -176,34 +177,16 @@ def decision_history(workspace_id: str, item: str | None = None, root: Path | No
 
 # --- Target pages the user marks as broken (their links are worth reclaiming) ------------------------------
 
-BROKEN_DDL = WORKSPACE_DDL + """
-CREATE TABLE IF NOT EXISTS broken_pages (
-    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-    url TEXT NOT NULL,
-    marked_at TEXT NOT NULL,
-    PRIMARY KEY (workspace_id, url)
-);
-"""
+BROKEN = UrlSet("broken_pages", stamp_column="marked_at")
 
 
 def set_broken(workspace_id: str, urls: Iterable[str], broken: bool = True, root: Path | None = None) -> int:
     """Mark own target URLs broken (or not); one row per URL, so two tabs never undo each other's marks."""
-    names = list(dict.fromkeys(str(u).strip() for u in urls if str(u).strip()))
-    with db.session(BROKEN_DDL, root) as conn, db.transaction(conn):
-        if broken:
-            conn.executemany("INSERT OR IGNORE INTO broken_pages VALUES (?, ?, ?)",
-                             [(workspace_id, url, now_iso()) for url in names])
-        else:
-            conn.executemany("DELETE FROM broken_pages WHERE workspace_id = ? AND url = ?",
-                             [(workspace_id, url) for url in names])
-    return len(names)
+    return (BROKEN.add if broken else BROKEN.remove)(workspace_id, urls, root)
 
 
 def broken_pages(workspace_id: str, root: Path | None = None) -> list[str]:
-    with db.session(BROKEN_DDL, root) as conn:
-        rows = conn.execute("SELECT url FROM broken_pages WHERE workspace_id = ? ORDER BY url",
-                            (workspace_id,)).fetchall()
-    return [r["url"] for r in rows]
+    return BROKEN.urls(workspace_id, root)
 
 
 # --- The review queue: risk table joined with the decisions ----------------------------------------------

@@ -480,8 +480,7 @@ def _save_broken() -> None:
     # Only what this tab changed is written, row by row: another tab's marks stay.
     before = set(st.session_state.get(BROKEN_SEEN, []))
     after = set(st.session_state.get(BROKEN_KEY, []))
-    decisions.set_broken(workspace.id, sorted(after - before), True, state.data_root())
-    decisions.set_broken(workspace.id, sorted(before - after), False, state.data_root())
+    decisions.BROKEN.apply_change(workspace.id, before, after, state.data_root())
     st.session_state[BROKEN_SEEN] = sorted(after)
 
 

@@ -164,3 +164,14 @@ def test_broken_pages_row_level(workspace_id):
     decisions.set_broken(workspace_id, ["https://site.com/x"])
     decisions.set_broken(workspace_id, ["https://site.com/gone"], broken=False)
     assert decisions.broken_pages(workspace_id) == ["https://site.com/old/", "https://site.com/x"]
+
+
+def test_broken_pages_two_tabs_and_apart_from_important_pages(workspace_id):
+    from lib import important_pages
+
+    decisions.set_broken(workspace_id, ["https://site.com/a"])
+    # Both tabs saw ["a"]: one adds b, the other unmarks a.
+    decisions.BROKEN.apply_change(workspace_id, ["https://site.com/a"], ["https://site.com/a", "https://site.com/b"])
+    decisions.BROKEN.apply_change(workspace_id, ["https://site.com/a"], [])
+    assert decisions.broken_pages(workspace_id) == ["https://site.com/b"]
+    assert important_pages.list_pages(workspace_id) == []
