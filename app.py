@@ -9,13 +9,15 @@ from ui import presentation, sidebar
 
 st.set_page_config(page_title="Linkscope", page_icon=":material/hub:", layout="wide")
 
+# Every url_path is its file's name: a fresh server's first request to a page URL is matched against the
+# pages/ folder's file names before app.py's navigation exists, and any other name shows "Page not found".
 PAGES = {
     "Analyse": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/referring_domains.py", title="Referring domains", icon=":material/public:",
-                url_path="referring-domains"),
+                url_path="referring_domains"),
         st.Page("pages/anchors.py", title="Anchors", icon=":material/link:", url_path="anchors"),
-        st.Page("pages/new_lost.py", title="New & lost", icon=":material/swap_vert:", url_path="new-lost"),
+        st.Page("pages/new_lost.py", title="New & lost", icon=":material/swap_vert:", url_path="new_lost"),
         st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
     ],
     "Act": [

@@ -11,7 +11,7 @@ from tests.browser.conftest import StreamlitServer, assert_no_exception, wait_id
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("path", ["data", "audit"])
+@pytest.mark.parametrize("path", ["data", "audit", "new_lost", "referring_domains"])
 def test_the_first_request_to_a_page_gets_the_full_app(demo_template, tmp_path, page, path):
     data_dir = tmp_path / "data"
     shutil.copytree(demo_template, data_dir)
@@ -20,6 +20,7 @@ def test_the_first_request_to_a_page_gets_the_full_app(demo_template, tmp_path, 
         page.goto(f"{server.url}/{path}?ws=demo&present=1")
         wait_idle(page)
         assert_no_exception(page)
+        assert page.get_by_text("Page not found").count() == 0
         sidebar = page.locator("[data-testid='stSidebar']").inner_text()
         # app.py's navigation and sidebar, not the pages/ folder's file names.
         assert "Presentation mode" in sidebar and "Data & settings" in sidebar

@@ -13,7 +13,7 @@ def test_new_lost_shows_charts_strong_losses_and_new_links(demo_server, page):
     page.set_viewport_size({"width": 1440, "height": 2400})
     # A fresh server's very first session may not know the page names yet: start from the main page.
     open_page(page, demo_server, "", "ws=demo")
-    open_page(page, demo_server, "new-lost", "ws=demo")
+    open_page(page, demo_server, "new_lost", "ws=demo")
     assert_no_exception(page)
     app = page.locator("[data-testid='stApp']")
     for text in ("New & lost", "Strong links lost", "Lost referring domains"):

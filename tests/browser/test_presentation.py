@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 TEST_KEY = "f3c9a1e07b5d4c2a9e8f6b1d0a7c5e33"  # a fake key in the environment, as a user's real one would be
 PRIVATE_NOTE = "client still owes the March invoice"
-PAGES = ["", "referring-domains", "anchors", "new-lost", "history", "audit", "gap", "outreach", "workflow", "report",
+PAGES = ["", "referring_domains", "anchors", "new_lost", "history", "audit", "gap", "outreach", "workflow", "report",
          "data"]
 PRIVATE_CONTACT = "private-contact@owner.example"
 

@@ -20,7 +20,7 @@ def test_table_filters_and_selecting_a_domain(demo_server, page):
     page.set_viewport_size({"width": 1440, "height": 2400})
     # A fresh server's very first session may not know the page names yet: start from the main page.
     open_page(page, demo_server, "", "ws=demo")
-    open_page(page, demo_server, "referring-domains", "ws=demo")
+    open_page(page, demo_server, "referring_domains", "ws=demo")
     assert_no_exception(page)
     text = page.locator("[data-testid='stApp']").inner_text()
     for wanted in ("Referring domains", "What kind of sites link to you", "Download CSV", "Download XLSX"):

@@ -64,8 +64,8 @@ def chart_text(page) -> str:
                          ".map(t => t.textContent).join(' ')")
 
 
-@pytest.mark.parametrize(("path", "name"), [("", "overview"), ("referring-domains", "referring-domains"),
-                                            ("new-lost", "new-lost"), ("history", "history")])
+@pytest.mark.parametrize(("path", "name"), [("", "overview"), ("referring_domains", "referring-domains"),
+                                            ("new_lost", "new-lost"), ("history", "history")])
 def test_analysis_pages_inject_nothing(hostile_server, page, dialogs, path, name):
     page.set_viewport_size({"width": 1440, "height": 2400})
     open_page(page, hostile_server, "", QUERY)  # a fresh session learns the page names on the main page
@@ -118,7 +118,7 @@ def test_anchors_page_shows_markup_as_text_even_when_selected(hostile_server, pa
 def test_referring_domain_drill_down_injects_nothing(hostile_server, page, dialogs):
     page.set_viewport_size({"width": 1440, "height": 2600})
     open_page(page, hostile_server, "", QUERY)
-    open_page(page, hostile_server, "referring-domains", QUERY)
+    open_page(page, hostile_server, "referring_domains", QUERY)
     table = page.locator("[data-testid='stDataFrame']").first
     box = table.bounding_box()
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the strongest domain: one of the hostile ones
