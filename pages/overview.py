@@ -3,6 +3,7 @@
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from lib import snapshots
@@ -11,6 +12,7 @@ from lib.demo import DEMO_SITE_ASCORE
 from lib.analysis import overview as ov
 from lib.charts import overview as charts
 from lib.schema import KINDS
+from lib.semrush.site_scores import BACKLINKS_HISTORY
 from lib.workspaces import get_setting, set_setting
 from ui import components, presentation, state
 from ui.charts import show
@@ -112,6 +114,48 @@ def site_ascore_editor(authority: ov.SiteAuthority) -> None:
                 st.rerun()
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def history_figures(counts: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]) -> tuple[go.Figure, go.Figure, int]:
+    growth = ov.growth_from_history({day: dict(values) for day, values in counts})
+    shown = growth.tail(GROWTH_MONTHS)
+    return (charts.growth(shown, "domains", "Referring domains gained and lost per month"),
+            charts.growth(shown, "backlinks", "Backlinks gained and lost per month"), len(growth))
+
+
+FROM_LINKS, FROM_HISTORY = "Your backlinks' first and last seen dates", "Semrush's monthly history (API)"
+
+
+def growth_section(figure: dict, growth_from_links: pd.DataFrame | None) -> None:
+    """Gained, lost and live per month: from the backlinks' dates, or from the Semrush Backlinks history
+    fetched with the API, or both to choose from."""
+    history = get_setting(workspace.id, BACKLINKS_HISTORY, {}, state.data_root()) or {}
+    sources = ([FROM_LINKS] if "growth_domains" in figure else []) + ([FROM_HISTORY] if history else [])
+    if not sources:
+        return
+    st.subheader("Growth")
+    source = sources[0] if len(sources) == 1 else st.radio("Counted from", sources, horizontal=True,
+                                                            key="overview_growth_source")
+    if source == FROM_HISTORY:
+        counts = tuple(sorted((str(day), tuple(sorted((str(k), int(v)) for k, v in dict(values).items())))
+                              for day, values in history.items()))
+        domains_figure, links_figure, months = history_figures(counts)
+        caption = ("From Semrush's Backlinks history, fetched with the API on Data & settings: the line is each "
+                   "month's total; gained and lost are Semrush's new and lost counts where its answer has them, "
+                   "otherwise the month's net change of the total.")
+    else:
+        domains_figure, links_figure, months = figure["growth_domains"], figure["growth_backlinks"], \
+            len(growth_from_links)
+        caption = ("Gained: first seen that month. Lost: flagged lost by Semrush or unseen for over "
+                   f"{ov.LOST_AFTER_DAYS} days (dated by its last sighting), or gone from a later snapshot. The line "
+                   "is what was live at each month's end; links lost before your first snapshot are not known.")
+    domains_tab, links_tab = st.tabs(["Referring domains", "Backlinks"])
+    with domains_tab:
+        show(domains_figure, key="overview_growth_domains")
+    with links_tab:
+        show(links_figure, key="overview_growth_backlinks")
+    st.caption(caption + (f" Last {GROWTH_MONTHS} months." if months > GROWTH_MONTHS else ""))
+
+
 backlinks_history = state.history(workspace, "backlinks")
 backlinks_snapshot = backlinks_history[-1] if backlinks_history else None
 refdomains_snapshot = state.latest(workspace, "referring_domains")
@@ -119,6 +163,7 @@ authority = ov.site_authority(site_ascore_history())
 
 if backlinks_snapshot is None and refdomains_snapshot is None:
     components.needs_data("backlinks", why="Nothing to show yet.")
+    growth_section({}, None)
 else:
     data_date = (backlinks_snapshot or refdomains_snapshot).data_date
     root = str(state.data_root())
@@ -177,17 +222,7 @@ else:
                        f"{'website' if headline.half_domains == 1 else 'websites'}. A profile held by a few sites is "
                        "fragile: losing one of them loses many links at once.")
         show(figure["concentration"], key="overview_concentration")
-
-        st.subheader("Growth")
-        domains_tab, links_tab = st.tabs(["Referring domains", "Backlinks"])
-        with domains_tab:
-            show(figure["growth_domains"], key="overview_growth_domains")
-        with links_tab:
-            show(figure["growth_backlinks"], key="overview_growth_backlinks")
-        st.caption("Gained: first seen that month. Lost: flagged lost by Semrush or unseen for over "
-                   f"{ov.LOST_AFTER_DAYS} days (dated by its last sighting), or gone from a later snapshot. The line "
-                   "is what was live at each month's end; links lost before your first snapshot are not known."
-                   + (f" Last {GROWTH_MONTHS} months." if len(found["growth"]) > GROWTH_MONTHS else ""))
+    growth_section(figure, found.get("growth"))
 
     st.subheader("Link profile")
     left, middle, right = st.columns(3)

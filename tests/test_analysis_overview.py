@@ -213,3 +213,37 @@ def test_pages_and_tlds_skip_missing_values_and_lost_links_as_a_groupby_would():
     assert ov.top_tlds(links, None, DATA_DATE).values.tolist() == [[".com", 1, 2], [".org", 1, 2]]  # ties by name
     assert ov.rel_counts(links, DATA_DATE).set_index("rel")["backlinks"].to_dict() == {
         "follow": 4, "nofollow": 0, "ugc": 0, "sponsored": 0}
+
+
+def test_growth_from_the_semrush_history_uses_its_new_and_lost_counts():
+    history = {
+        "2026-01-31": {"backlinks": 100, "domains": 10, "new_backlinks": 30, "lost_backlinks": 5,
+                       "new_domains": 3, "lost_domains": 1},
+        "2026-02-28": {"backlinks": 120, "domains": 12, "new_backlinks": 25, "lost_backlinks": 5,
+                       "new_domains": 2, "lost_domains": 0},
+    }
+    growth = ov.growth_from_history(history)
+    assert list(growth.columns) == ["month", "gained_backlinks", "lost_backlinks", "live_backlinks",
+                                    "gained_domains", "lost_domains", "live_domains"]
+    assert growth["month"].tolist() == [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")]
+    assert growth[["gained_backlinks", "lost_backlinks", "live_backlinks"]].values.tolist() == [[30, 5, 100],
+                                                                                              [25, 5, 120]]
+    assert growth[["gained_domains", "lost_domains", "live_domains"]].values.tolist() == [[3, 1, 10], [2, 0, 12]]
+
+
+def test_growth_from_totals_only_is_the_net_change_and_a_missing_month_is_flat():
+    history = {"2026-03-01": {"backlinks": 90, "domains": 9},
+               "2026-01-05": {"backlinks": 80, "domains": 10},
+               "2026-01-28": {"backlinks": 100, "domains": 10}}  # the month's latest date counts
+    growth = ov.growth_from_history(history)
+    assert growth["month"].dt.month.tolist() == [1, 2, 3]
+    assert growth["live_backlinks"].tolist() == [100, 100, 90]
+    assert growth["gained_backlinks"].tolist() == [0, 0, 0]
+    assert growth["lost_backlinks"].tolist() == [0, 0, 10]
+    assert growth["gained_domains"].tolist() == [0, 0, 0] and growth["lost_domains"].tolist() == [0, 0, 1]
+
+
+def test_growth_from_no_or_unreadable_history_is_empty():
+    assert ov.growth_from_history(None).empty
+    assert ov.growth_from_history({"not a date": {"backlinks": 1}}).empty
+    assert ov.growth_from_history({"2026-01-01": {"authority_score": 40}}).empty

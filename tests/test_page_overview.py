@@ -116,3 +116,55 @@ def test_referring_domains_export_alone_shows_its_charts(app_test, demo_data_dir
     assert [m.label for m in at.metric] == ["Authority Score"]
     assert any("Growth, link types and concentration need the backlinks" in i.value for i in at.info)
     assert [s.value for s in at.subheader] == ["Link profile", "Data loaded"]
+
+
+HISTORY = {"2026-09-30": {"backlinks": 900, "domains": 90, "new_domains": 7, "lost_domains": 2},
+           "2026-10-31": {"backlinks": 950, "domains": 95, "new_domains": 9, "lost_domains": 4}}
+
+
+def growth_bars(at, title: str) -> dict[str, list]:
+    """name -> y values of the traces of the Plotly chart titled `title`."""
+    import base64
+    import json
+
+    import numpy as np
+
+    def values(y) -> list:  # Plotly sends numeric arrays as {"dtype", "bdata"}: base64 of the raw array
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist() if isinstance(y, dict) else y
+
+    for chart in at.get("plotly_chart"):
+        figure = json.loads(chart.proto.spec)
+        if figure["layout"].get("title", {}).get("text", "").startswith(title):
+            return {trace["name"]: values(trace["y"]) for trace in figure["data"]}
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def test_growth_can_come_from_the_semrush_history(app_test, demo_data_dir):
+    from lib.semrush.site_scores import BACKLINKS_HISTORY
+    from lib.workspaces import set_setting
+
+    set_setting("demo", BACKLINKS_HISTORY, HISTORY, demo_data_dir)
+    at = app_test(PAGE)
+    at.run()
+    choice = at.radio(key="overview_growth_source")
+    assert choice.options == ["Your backlinks' first and last seen dates", "Semrush's monthly history (API)"]
+    assert growth_bars(at, "Referring domains gained")["Live referring domains"] != [90, 95]
+    choice.set_value("Semrush's monthly history (API)").run()
+    assert not at.exception
+    bars = growth_bars(at, "Referring domains gained")
+    assert bars["Gained"] == [7, 9] and bars["Lost"] == [-2, -4] and bars["Live referring domains"] == [90, 95]
+    assert "From Semrush's Backlinks history" in " ".join(c.value for c in at.caption)
+
+
+def test_a_workspace_with_only_the_semrush_history_still_shows_growth(app_test, data_dir):
+    from lib.semrush.site_scores import BACKLINKS_HISTORY
+    from lib.workspaces import set_setting
+
+    acme = create_workspace("Acme", "acme.com", root=data_dir)
+    set_setting(acme.id, BACKLINKS_HISTORY, HISTORY, data_dir)
+    at = app_test(PAGE)
+    at.session_state["workspace_id"] = acme.id
+    at.run()
+    assert not at.exception
+    assert not at.radio  # one source: nothing to choose
+    assert growth_bars(at, "Backlinks gained")["Live backlinks"] == [900, 950]

@@ -182,6 +182,40 @@ def growth_by_month(backlinks: pd.DataFrame, data_date: date, vanished: pd.DataF
     return result[columns].astype({c: "int64" for c in columns[1:]})
 
 
+def growth_from_history(counts: Mapping[str, Mapping[str, int]] | None) -> pd.DataFrame:
+    """growth_by_month's table from the Semrush Backlinks history's monthly counts ({ISO date: counts}, the
+    workspace setting lib.semrush.site_scores.BACKLINKS_HISTORY).
+
+    live_* are Semrush's totals of the month (its latest date when a month has several). gained_* and lost_*
+    are Semrush's new and lost counts where the answer has them; otherwise the rise or fall of the total since
+    the month before, a net change (a month that gained 10 and lost 4 shows 6 gained, 0 lost).
+    """
+    columns = ["month", "gained_backlinks", "lost_backlinks", "live_backlinks", "gained_domains", "lost_domains",
+               "live_domains"]
+    rows = []
+    for day, values in (counts or {}).items():
+        try:
+            month = pd.Timestamp(str(day)[:10]).to_period("M").to_timestamp()
+        except ValueError:
+            continue
+        rows.append({"day": str(day)[:10], "month": month, **dict(values)})
+    frame = pd.DataFrame(rows)
+    if frame.empty or not {"backlinks", "domains"} & set(frame.columns):
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "month" else "int64") for c in columns})
+    frame = frame.sort_values("day").drop_duplicates("month", keep="last").set_index("month")
+    frame = frame.reindex(pd.date_range(frame.index.min(), frame.index.max(), freq="MS"))
+    result = pd.DataFrame({"month": frame.index})
+    for measure, total in (("backlinks", "backlinks"), ("domains", "domains")):
+        live = (frame[total] if total in frame else pd.Series(np.nan, index=frame.index)).ffill().fillna(0)
+        change = live.diff().fillna(0)
+        gained = frame.get(f"new_{measure}", pd.Series(np.nan, index=frame.index))
+        lost = frame.get(f"lost_{measure}", pd.Series(np.nan, index=frame.index))
+        result[f"gained_{measure}"] = gained.fillna(change.clip(lower=0)).to_numpy()
+        result[f"lost_{measure}"] = lost.fillna((-change).clip(lower=0)).to_numpy()
+        result[f"live_{measure}"] = live.to_numpy()
+    return result[columns].astype({c: "int64" for c in columns[1:]})
+
+
 _NO_MONTH = np.iinfo(np.int64).min
 
 
