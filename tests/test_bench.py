@@ -86,3 +86,15 @@ def test_benchmark_prints_every_measurement(tmp_path: Path):
     assert gap[1] == "5 × 500" and (gap[3] != "—" or "not available" in gap[0])
     saved = json.loads((tmp_path / "results-2000.json").read_text())
     assert len(saved["results"]) == len(rows)
+
+
+def test_a_workers_peak_memory_is_its_own_not_the_parents(tmp_path: Path):
+    from bench.run import _worker
+
+    exports = generate(2_000, tmp_path)
+    held = bytearray(600 * 2**20)  # the bench run's own memory, e.g. after generating a large export
+    held[::4096] = b"\x01" * len(held[::4096])  # touched, so it is resident
+    found = _worker("pandas", exports.backlinks, exports.own_domain)
+    # Reading 2,000 rows takes a fraction of that: a figure near 600 MB is the parent's peak, inherited.
+    assert 0 < found["peak_rss_mb"] < 400, found
+    del held
