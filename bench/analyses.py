@@ -163,3 +163,30 @@ def gap_runner(frames: dict[str, pd.DataFrame], own: str) -> Callable[[], object
         return gap.category_counts(found.frame), prospects, gap.pairwise_overlap(found), gap.combinations(found)
 
     return run
+
+
+def gap_scoring_runner(frames: dict[str, pd.DataFrame], own: str, backlinks: pd.DataFrame
+                       ) -> Callable[[], object] | str:
+    """pages/gap.py's scoring of the opportunities (score_parts, scored_gap, ranked_view's default view):
+    every gap domain's risk score from the five lists and the site's backlinks, the priority parts, and
+    the opportunities ranked. The comparison itself is the row above."""
+    missing = gap_available()
+    if missing:
+        return missing
+    gap = importlib.import_module("lib.analysis.gap")
+    from lib.analysis import priority as pr
+
+    competitors = tuple(site for site in frames if site != own)
+    found = gap.gap_from_referring_domains(frames, own, competitors)
+
+    def run() -> object:
+        scores = gap.gap_risk(found.frame, risk.RiskContext(own, BRAND_TERMS, KEYWORDS), list(frames.values()),
+                              backlinks)
+        parts = pr.priority_parts(found.frame, len(competitors), keywords=KEYWORDS, brand_terms=BRAND_TERMS,
+                                  backlinks=backlinks, risk=scores)
+        frame = found.frame.assign(risk_score=found.frame["root_domain"].map(
+            scores.drop_duplicates("domain").set_index("domain")["risk_score"]).astype("Int64"))
+        shown = gap.filter_gap(frame, gap.GapFilter(categories=("opportunity",)))
+        return pr.prioritise(shown, parts)
+
+    return run
