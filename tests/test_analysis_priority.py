@@ -38,11 +38,37 @@ def backlinks() -> pd.DataFrame:
 
 def test_relevance_from_names_titles_and_anchors():
     frame = gap_rows()
-    rel = p.relevance(frame["domain"], KEYWORDS, BRAND, p.link_texts(backlinks()))
+    texts = p.link_text_scores(backlinks(), KEYWORDS, BRAND)
+    # gardening.com: "coffee grinder" in a title; grinderhub.org's "Hub", "click", "a burr tool" hold no keyword
+    assert texts.to_dict() == {"gardening.com": 1.0, "grinderhub.org": 0.0}
+    rel = p.relevance(frame["domain"], KEYWORDS, BRAND, texts)
     assert rel.tolist() == [1.0, 1.0, 0.6, 1.0, 1.0, 0.0]
     # gardening.com only through its page title "Best coffee grinder for a cabin"
     assert p.relevance(frame["domain"], KEYWORDS, BRAND).tolist() == [1.0, 1.0, 0.6, 0.0, 1.0, 0.0]
     assert p.relevance(frame["domain"], (), ()).isna().all()
+
+
+def test_titles_and_anchors_match_keywords_across_any_whitespace_and_case():
+    links = pd.DataFrame({
+        "source_domain": pd.array(["a.com", "b.com", "c.com", "d.com", "d.com"], dtype="str"),
+        "source_title": pd.array(["COFFEE\u00a0GRINDER tests", "Pour-over notes", "pour\u3000over", "", None],
+                                 dtype="str"),
+        "anchor": pd.array(["", "", "", "my grinder", "Alpine\tBrew"], dtype="str"),
+    })
+    scores = p.link_text_scores(links, KEYWORDS, BRAND)
+    # a no-break space, a hyphen and an ideographic space all separate words as Python's \s does; a word
+    # alone ("grinder") is a word hit; a brand term with a tab in it is a whole hit
+    assert scores.to_dict() == {"a.com": 1.0, "b.com": 1.0, "c.com": 1.0, "d.com": 1.0}
+    assert p.link_text_scores(links[3:4], KEYWORDS, BRAND).to_dict() == {"d.com": 0.6}
+    assert p.link_text_scores(links, (), ()) is None
+
+
+def test_the_spelled_out_whitespace_is_pythons():
+    import re
+
+    spelled = {c for c in map(chr, range(0x110000)) if re.fullmatch(f"[{p._SPACES}]", c)}
+    assert spelled == {c for c in map(chr, range(0x110000)) if c.isspace()}
+    assert spelled == {c for c in map(chr, range(0x110000)) if re.fullmatch(r"\s", c)}
 
 
 def test_authority_band_is_not_higher_is_better():

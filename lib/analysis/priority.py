@@ -114,8 +114,9 @@ def _hits(text: pd.Series, whole: str | None, words: str | None) -> np.ndarray:
 
 
 def relevance(domains: pd.Series, keywords: Sequence[str], brand_terms: Sequence[str] = (),
-              texts: pd.DataFrame | None = None) -> pd.Series:
-    """0-1 per domain: keywords or brand terms in its name, else in its titles / anchors (`texts`: domain, text).
+              text_scores: pd.Series | None = None) -> pd.Series:
+    """0-1 per domain: keywords or brand terms in its name, else in its titles / anchors (`text_scores`, from
+    `link_text_scores`: the best text hit per linking domain).
 
     NaN for every domain when the workspace has no keywords or brand terms: nothing to be relevant to.
     """
@@ -125,20 +126,31 @@ def relevance(domains: pd.Series, keywords: Sequence[str], brand_terms: Sequence
     # longer keyword words, as lib.analysis.categories does, so "pour" does not hit "pourquoi".
     name = domains.astype("str").str.lower().str.replace(r"[\-_.]", "", regex=True)
     whole, words = _patterns(keywords, brand_terms, NAME_TERM_MIN)
-    score = pd.Series(_hits(name, whole, words), index=domains.index)
-    if texts is not None and len(texts):
-        text = texts["text"].fillna("").astype("str").str.lower()
-        squeezed = text.str.replace(r"[\s\-_.]+", "", regex=True)
-        whole_t, _ = _patterns(keywords, brand_terms, NAME_TERM_MIN)
-        _, words_t = _patterns(keywords, brand_terms, 3)
-        word_hit = text.str.contains(rf"\b(?:{words_t})\b", regex=True).to_numpy(bool) if words_t else False
-        per_text = np.where(word_hit, WORD_HIT, 0.0)
-        if whole_t:
-            per_text = np.where(squeezed.str.contains(whole_t, regex=True).to_numpy(bool), KEYWORD_HIT, per_text)
-        best = pd.Series(per_text, index=texts.index).groupby(texts["domain"].astype("str").to_numpy()).max()
-        score = np.maximum(score, domains.astype("str").map(best).fillna(0).to_numpy())
-        score = pd.Series(score, index=domains.index)
-    return score
+    score = _hits(name, whole, words)
+    if text_scores is not None and len(text_scores):
+        at = pd.Index(text_scores.index, dtype="str").get_indexer(domains.astype("str"))
+        score = np.maximum(score, np.where(at >= 0, text_scores.to_numpy(dtype="float64")[at], 0.0))
+    return pd.Series(score, index=domains.index)
+
+
+# Python's \s on text, spelled out (every character str.isspace() accepts; tests/test_analysis_priority.py
+# checks the list): Arrow's RE2 reads \s as ASCII only, so pandas would run Python's re over every text.
+_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SEPARATORS = f"[{_SPACES}\\-_.]+"
+
+
+def _text_hits(texts: pd.Series, keywords: Sequence[str], brand_terms: Sequence[str]) -> np.ndarray:
+    """KEYWORD_HIT where a whole keyword or brand term is in a title or anchor (separators ignored), else
+    WORD_HIT where a keyword word stands as a word, else 0."""
+    text = texts.str.lower()
+    whole, _ = _patterns(keywords, brand_terms, NAME_TERM_MIN)
+    _, words = _patterns(keywords, brand_terms, 3)
+    word_hit = text.str.contains(rf"\b(?:{words})\b", regex=True).to_numpy(bool) if words else False
+    hits = np.where(word_hit, WORD_HIT, 0.0)
+    if whole:
+        squeezed = text.str.replace(_SEPARATORS, "", regex=True)
+        hits = np.where(squeezed.str.contains(whole, regex=True).to_numpy(bool), KEYWORD_HIT, hits)
+    return hits
 
 
 def authority_fit(ascore: pd.Series) -> pd.Series:
@@ -155,21 +167,32 @@ def content_share(backlinks: pd.DataFrame | None) -> pd.Series:
         return pd.Series(dtype="float64")
     in_content = (backlinks["link_type"].astype("str") == "text").to_numpy(bool) & \
         ~backlinks["sitewide"].to_numpy(bool)
-    return pd.Series(in_content.astype("float64")).groupby(
-        backlinks["source_domain"].astype("str").to_numpy()).mean()
+    # Grouped on integer codes sorted by name: the same result as a groupby on the names, without hashing
+    # a million strings for it.
+    codes, names = pd.factorize(backlinks["source_domain"].astype("str"), sort=True)
+    named = codes >= 0
+    shares = pd.Series(in_content[named].astype("float64")).groupby(codes[named]).mean()
+    return pd.Series(shares.to_numpy(), index=pd.Index(names, dtype="object").take(shares.index))
 
 
-def link_texts(backlinks: pd.DataFrame | None) -> pd.DataFrame | None:
-    """(domain, text) rows from backlinks: page titles and anchors, for relevance."""
-    if backlinks is None or backlinks.empty:
+def link_text_scores(backlinks: pd.DataFrame | None, keywords: Sequence[str],
+                     brand_terms: Sequence[str] = ()) -> pd.Series | None:
+    """Per linking domain (registrable): the best keyword hit among its page titles and anchors (0-1).
+
+    Titles and anchors repeat across a domain's links, so each distinct text is matched once and a domain's
+    best is a maximum over integer codes: no (domain, text) pairs of a million links are built or hashed.
+    """
+    if backlinks is None or backlinks.empty or not any(str(t).strip() for t in (*keywords, *brand_terms)):
         return None
-    parts = []
+    best = np.zeros(len(backlinks))
     for column in ("source_title", "anchor"):
         if column in backlinks:
-            parts.append(pd.DataFrame({"domain": backlinks["source_domain"].astype("str"),
-                                       "text": backlinks[column].fillna("").astype("str")}))
-    texts = pd.concat(parts, ignore_index=True).drop_duplicates()
-    return texts[texts["text"].str.strip() != ""].reset_index(drop=True)
+            codes, distinct = pd.factorize(backlinks[column].fillna("").astype("str"), sort=False)
+            best = np.maximum(best, _text_hits(pd.Series(distinct, dtype="str"), keywords, brand_terms)[codes])
+    codes, names = pd.factorize(backlinks["source_domain"].astype("str"), sort=True)
+    named = codes >= 0
+    per_domain = pd.Series(best[named]).groupby(codes[named]).max()
+    return pd.Series(per_domain.to_numpy(), index=pd.Index(names, dtype="object").take(per_domain.index))
 
 
 def traffic_score(traffic: pd.Series) -> pd.Series:
@@ -190,9 +213,8 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     types); `risk`: domain, risk_score as from lib.analysis.risk (keyed by the registrable domain).
     """
     root = gap_frame["root_domain"] if "root_domain" in gap_frame else gap_frame["domain"]
-    texts = link_texts(backlinks)
     parts = pd.DataFrame(index=gap_frame.index)
-    rel = relevance(root, keywords, brand_terms, texts)
+    rel = relevance(root, keywords, brand_terms, link_text_scores(backlinks, keywords, brand_terms))
     by_name = relevance(gap_frame["domain"], keywords, brand_terms)  # a subdomain's own name counts too
     parts["relevance"] = np.fmax(rel.to_numpy(dtype="float64"), by_name.to_numpy(dtype="float64"))
     parts["competitors"] = gap_frame["competitors_linked"].to_numpy(dtype="float64") / max(1, n_competitors)
