@@ -112,6 +112,20 @@ def test_link_markers_count_for_a_domain_when_half_its_links_have_them():
     assert per_link.index.equals(few.index)
 
 
+def test_subnets_read_addresses_as_pythons_regex_does():
+    ips = pd.Series(pd.array(["1.2.3.4", "10.0.0.1\n", "\u0661.\u0662.\u0663.\u0664", "", None, "1.2.3",
+                              " 1.2.3.4", "1.2.3.4.5", "a.b.c.d", "2001:db8::1"], dtype="str"))
+    assert risk.subnets(ips).tolist()[:3] == ["1.2.3", "10.0.0", "\u0661.\u0662.\u0663"]
+    pd.testing.assert_series_equal(risk.subnets(ips), ips.str.extract(risk._IPV4, expand=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789.\n \u0663a", max_size=12), max_size=8))
+def test_subnets_match_pythons_regex_on_any_text(texts):
+    ips = pd.Series(pd.array(texts, dtype="str"))
+    pd.testing.assert_series_equal(risk.subnets(ips), ips.str.extract(risk._IPV4, expand=False))
+
+
 def test_the_network_of_the_demo_is_risky_and_scores_are_capped():
     names = [f"best-cheap-coffee-grinder-{i}.xyz" for i in range(5)]
     spam = links(*[link(n, page_ascore=0, external_links=300, anchor="coffee grinder", source_title="",

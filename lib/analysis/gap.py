@@ -361,6 +361,8 @@ def gap_risk(gap_frame: pd.DataFrame, context, referring_domains: Sequence[pd.Da
 
     facts = risk_facts(gap_frame, referring_domains)
     risk = domain_risk(backlinks if backlinks is not None else pd.DataFrame(), facts, context)
-    with_links = set(backlinks["source_domain"].astype("str")) if backlinks is not None and len(backlinks) else set()
-    risk["basis"] = np.where(risk["domain"].isin(with_links), "links", "domain facts")
+    linked = (pd.Index(backlinks["source_domain"].dropna().astype("str").unique()) if backlinks is not None
+              else pd.Index([], dtype="str"))
+    # A hash lookup in the distinct linking domains: a Python set of a million names costs ~0.6 s.
+    risk["basis"] = np.where(linked.get_indexer(risk["domain"].astype("str")) >= 0, "links", "domain facts")
     return risk

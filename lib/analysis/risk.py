@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.analysis.anchors import AnchorContext, exact_match_mask
 
@@ -240,15 +242,45 @@ def _domain_masks(facts: pd.DataFrame, context: RiskContext) -> pd.Series:
     mask |= np.where(tld.isin(SPAM_TLDS), _BIT["spam_tld"], 0)
     keyword_words = _keyword_words(context)
     mask |= np.where(_stuffed(facts.index, keyword_words), _BIT["keyword_domain"], 0)
-    subnet = facts["ip"].str.extract(r"^(\d+\.\d+\.\d+)\.\d+$", expand=False)
-    sizes = subnet.map(subnet.value_counts())
-    mask |= np.where(subnet.notna() & (sizes >= NETWORK_SIZE), _BIT["link_network"], 0)
+    mask |= np.where(_in_network(facts["ip"]), _BIT["link_network"], 0)
     if context.home_countries:
         home = {c.upper() for c in context.home_countries}
         country = facts["country"].str.strip().str.upper()
         mask |= np.where((country != "") & ~country.isin(home), _BIT["country_mismatch"], 0)
     mask |= np.where(_in_burst(facts["first_seen"], names, keyword_words), _BIT["link_burst"], 0)
     return mask
+
+
+_IPV4 = r"^(\d+\.\d+\.\d+)\.\d+$"
+
+
+def subnets(ips: pd.Series) -> pd.Series:
+    """The /24 network ("1.2.3") of each dotted IPv4 address (the `_IPV4` pattern), NA for anything else.
+
+    In Arrow for plain ASCII addresses (nearly all), where [0-9] and $ mean what Python's \\d and $ mean;
+    Python's re for the rest (Unicode digits, a trailing newline). pandas' str.extract would run Python's
+    re on every address: ~0.17 s per 400,000.
+    """
+    text = ips.fillna("").astype("str")
+    plain = (text.str.isascii() & ~text.str.contains("\n", regex=False)).to_numpy(bool)
+    # struct_field, not .field: it keeps the struct's nulls (rows that did not match).
+    found = pc.struct_field(pc.extract_regex(pa.array(text.array), r"^(?P<net>[0-9]+\.[0-9]+\.[0-9]+)\.[0-9]+$"),
+                            [0])
+    nets = np.asarray(found.to_numpy(zero_copy_only=False), dtype=object)
+    if not plain.all():
+        other = np.flatnonzero(~plain)
+        nets[other] = text.iloc[other].str.extract(_IPV4, expand=False).to_numpy(dtype=object)
+    return pd.Series(pd.array(nets, dtype="str"), index=ips.index)
+
+
+def _in_network(ips: pd.Series) -> np.ndarray:
+    """Addresses in a /24 network that NETWORK_SIZE or more of the domains share."""
+    codes, _ = pd.factorize(subnets(ips), sort=False)
+    known = codes >= 0
+    sizes = np.bincount(codes[known])
+    out = np.zeros(len(codes), dtype=bool)
+    out[known] = sizes[codes[known]] >= NETWORK_SIZE
+    return out
 
 
 def _in_burst(first_seen: pd.Series, names: pd.Series, keyword_words: set[str]) -> np.ndarray:
