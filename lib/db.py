@@ -11,7 +11,7 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -51,15 +51,35 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 @contextlib.contextmanager
-def session(ddl: str = "", root: Path | None = None) -> Iterator[sqlite3.Connection]:
-    """Open, make sure the caller's tables exist, and always close."""
+def session(ddl: str = "", root: Path | None = None,
+            added_columns: Mapping[str, Mapping[str, str]] | None = None) -> Iterator[sqlite3.Connection]:
+    """Open, make sure the caller's tables exist, and always close.
+
+    `added_columns` ({table: {column: declaration}}) are columns that arrived after a table was first
+    created: a data directory from an older Linkscope gets them (with their DEFAULT) on first use.
+    """
     conn = connect(root)
     try:
         if ddl:
             conn.executescript(ddl)
+        for table, columns in (added_columns or {}).items():
+            _add_missing_columns(conn, table, columns)
         yield conn
     finally:
         conn.close()
+
+
+def _add_missing_columns(conn: sqlite3.Connection, table: str, columns: Mapping[str, str]) -> None:
+    present = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+    for column, declaration in columns.items():
+        if column in present:
+            continue
+        try:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        except sqlite3.OperationalError as error:
+            # Another process (a second browser tab's server thread) added it first.
+            if "duplicate column" not in str(error).lower():
+                raise
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS audit_decisions (
     note TEXT NOT NULL DEFAULT '',
     decided_at TEXT NOT NULL,
     source TEXT NOT NULL DEFAULT 'manual',
+    note_private INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (workspace_id, scope, item)
 );
 CREATE TABLE IF NOT EXISTS audit_decision_history (
@@ -51,6 +52,9 @@ CREATE TABLE IF NOT EXISTS audit_decision_history (
 CREATE INDEX IF NOT EXISTS audit_decision_history_item ON audit_decision_history (workspace_id, item);
 """
 
+# A note is private (hidden in presentation mode) unless the user shares it; notes written before the
+# column existed stay private.
+ADDED_COLUMNS = {"audit_decisions": {"note_private": "INTEGER NOT NULL DEFAULT 1"}}
 COLUMNS = ("item", "scope", "decision", "note", "decided_at", "source")
 HISTORY_COLUMNS = ("item", "scope", "previous", "decision", "note", "decided_at", "source")
 
@@ -90,44 +94,47 @@ def _note(note: str) -> str:
     return " ".join(str(note or "").split())[:MAX_NOTE]
 
 
-def set_decisions(workspace_id: str, items: str | Iterable[str], decision: str, note: str = "", *,
+def set_decisions(workspace_id: str, items: str | Iterable[str], decision: str, note: str | None = "", *,
                   scope: str = "domain", source: str = "manual", root: Path | None = None,
-                  overwrite: bool = True) -> int:
+                  overwrite: bool = True, private: bool = True) -> int:
     """Decide about one or more domains or URLs; returns how many items changed (decision or note).
 
-    Items already holding the same decision and note are left untouched (no history line). With
+    Items already holding the same decision, note and privacy are left untouched (no history line). A
+    private note is hidden in presentation mode; `note=None` keeps each item's note and its privacy (a
+    decision taken on a shared screen, where notes are not shown, must not erase them). With
     `overwrite=False` only items without a decision (or "undecided") are written: an imported disavow
     file must not override what the user decided by hand.
     """
     if decision not in DECISIONS:
         raise ValueError(f"decision must be one of {DECISIONS}, not {decision!r}")
     names = clean_items(items, scope)
-    text = _note(note)
     stamp = now_iso()
     changed = 0
-    with db.session(DDL, root) as conn, db.transaction(conn):
+    with db.session(DDL, root, ADDED_COLUMNS) as conn, db.transaction(conn):
         current = {}
         for start in range(0, len(names), 500):  # SQLite's bound-parameter limit
             chunk = names[start:start + 500]
             rows = conn.execute(
-                f"SELECT item, decision, note FROM audit_decisions WHERE workspace_id = ? AND scope = ? "
-                f"AND item IN ({','.join('?' * len(chunk))})", (workspace_id, scope, *chunk)).fetchall()
-            current.update({r["item"]: (r["decision"], r["note"]) for r in rows})
+                f"SELECT item, decision, note, note_private FROM audit_decisions WHERE workspace_id = ? "
+                f"AND scope = ? AND item IN ({','.join('?' * len(chunk))})", (workspace_id, scope, *chunk)).fetchall()
+            current.update({r["item"]: (r["decision"], r["note"], bool(r["note_private"])) for r in rows})
         writes = []
         for name in names:
-            before = current.get(name, ("undecided", ""))
-            if before == (decision, text) or (not overwrite and before[0] != "undecided"):
+            before = current.get(name, ("undecided", "", True))
+            after = (decision, *(before[1:] if note is None else (_note(note), bool(private))))
+            if before == after or (not overwrite and before[0] != "undecided"):
                 continue
-            writes.append((name, before[0]))
+            writes.append((name, before[0], after))
         conn.executemany(
-            "INSERT INTO audit_decisions VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(workspace_id, scope, item) "
+            "INSERT INTO audit_decisions (workspace_id, scope, item, decision, note, decided_at, source, "
+            "note_private) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(workspace_id, scope, item) "
             "DO UPDATE SET decision=excluded.decision, note=excluded.note, decided_at=excluded.decided_at, "
-            "source=excluded.source",
-            [(workspace_id, scope, name, decision, text, stamp, source) for name, _ in writes])
+            "source=excluded.source, note_private=excluded.note_private",
+            [(workspace_id, scope, name, d, text, stamp, source, int(hidden)) for name, _, (d, text, hidden) in writes])
         conn.executemany(
             "INSERT INTO audit_decision_history (workspace_id, scope, item, previous, decision, note, decided_at, "
             "source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(workspace_id, scope, name, previous, decision, text, stamp, source) for name, previous in writes])
+            [(workspace_id, scope, name, previous, d, text, stamp, source) for name, previous, (d, text, _) in writes])
         changed = len(writes)
     return changed
 
@@ -140,11 +147,15 @@ def _frame(rows, columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def decisions_for(workspace_id: str, root: Path | None = None) -> pd.DataFrame:
-    """Every decision of a workspace: item, scope, decision, note, decided_at (naive UTC), source; by item."""
-    with db.session(DDL, root) as conn:
-        rows = conn.execute("SELECT item, scope, decision, note, decided_at, source FROM audit_decisions "
-                            "WHERE workspace_id = ? ORDER BY scope, item", (workspace_id,)).fetchall()
-    return _frame(rows, COLUMNS)
+    """Every decision of a workspace: item, scope, decision, note, decided_at (naive UTC), source,
+    note_private (bool); by item."""
+    with db.session(DDL, root, ADDED_COLUMNS) as conn:
+        rows = conn.execute("SELECT item, scope, decision, note, decided_at, source, note_private "
+                            "FROM audit_decisions WHERE workspace_id = ? ORDER BY scope, item",
+                            (workspace_id,)).fetchall()
+    frame = _frame(rows, COLUMNS)
+    frame["note_private"] = pd.Series([bool(r["note_private"]) for r in rows], dtype="bool")
+    return frame
 
 
 def decisions_version(workspace_id: str, root: Path | None = None) -> tuple[int, int]:
@@ -154,7 +165,7 @@ def decisions_version(workspace_id: str, root: Path | None = None) -> tuple[int,
     their caches on this instead of re-reading and re-joining every decision on each rerun; a decision
     saved in another tab changes it at once.
     """
-    with db.session(DDL, root) as conn:
+    with db.session(DDL, root, ADDED_COLUMNS) as conn:
         row = conn.execute(
             "SELECT (SELECT COUNT(*) FROM audit_decisions WHERE workspace_id = ?), "
             "(SELECT COALESCE(MAX(id), 0) FROM audit_decision_history WHERE workspace_id = ?)",
@@ -170,7 +181,7 @@ def decision_history(workspace_id: str, item: str | None = None, root: Path | No
     if item is not None:
         query += " AND item = ?"
         params += (item.strip(),)
-    with db.session(DDL, root) as conn:
+    with db.session(DDL, root, ADDED_COLUMNS) as conn:
         rows = conn.execute(query + " ORDER BY id", params).fetchall()
     return _frame(rows, HISTORY_COLUMNS)
 
@@ -210,17 +221,21 @@ class ReviewProgress:
 
 def review_queue(risk: pd.DataFrame, decided: pd.DataFrame, backlinks: pd.DataFrame | None = None,
                  anchors_per_domain: int = 3) -> pd.DataFrame:
-    """The risk table (lib.analysis.risk.domain_risk) with each domain's decision, note, decided_at and its
-    most used anchors; riskiest first. A domain without a decision is "undecided"."""
+    """The risk table (lib.analysis.risk.domain_risk) with each domain's decision, note, note_private,
+    decided_at and its most used anchors; riskiest first. A domain without a decision is "undecided"."""
     domain_rows = decided[decided["scope"] == "domain"].set_index("item") if len(decided) else None
     queue = risk.copy()
     if domain_rows is not None and len(domain_rows):
         queue["decision"] = queue["domain"].map(domain_rows["decision"]).fillna("undecided").astype("str")
         queue["note"] = queue["domain"].map(domain_rows["note"]).fillna("").astype("str")
+        shared = (domain_rows.index[~domain_rows["note_private"].astype(bool)] if "note_private" in domain_rows
+                  else [])
+        queue["note_private"] = ~queue["domain"].isin(shared).to_numpy(bool)
         queue["decided_at"] = queue["domain"].map(domain_rows["decided_at"]).astype("datetime64[ns]")
     else:
         queue["decision"] = pd.Series("undecided", index=queue.index, dtype="str")
         queue["note"] = pd.Series("", index=queue.index, dtype="str")
+        queue["note_private"] = pd.Series(True, index=queue.index, dtype=bool)
         queue["decided_at"] = pd.Series(pd.NaT, index=queue.index, dtype="datetime64[ns]")
     queue["anchors"] = pd.Series("", index=queue.index, dtype="str")
     if backlinks is not None and len(backlinks) and len(queue):

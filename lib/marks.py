@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS domain_marks (
     mark TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL,
+    note_private INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (workspace_id, domain)
 );
 CREATE TABLE IF NOT EXISTS domain_category_overrides (
@@ -40,6 +41,9 @@ CREATE TABLE IF NOT EXISTS domain_category_overrides (
 );
 """
 
+# A note is private (hidden in presentation mode) unless the user shares it; notes written before the
+# column existed stay private.
+ADDED_COLUMNS = {"domain_marks": {"note_private": "INTEGER NOT NULL DEFAULT 1"}}
 _MARK_COLUMNS = ("domain", "mark", "note", "updated_at")
 
 
@@ -49,36 +53,49 @@ def _domains(domains: str | Iterable[str]) -> list[str]:
     return list(dict.fromkeys(d for d in cleaned if d))
 
 
-def set_marks(workspace_id: str, domains: str | Iterable[str], mark: str, note: str = "",
-              root: Path | None = None) -> int:
-    """Mark one or more domains "good" or "review" with a note; returns how many rows were written."""
+def set_marks(workspace_id: str, domains: str | Iterable[str], mark: str, note: str | None = "",
+              root: Path | None = None, *, private: bool = True) -> int:
+    """Mark one or more domains "good" or "review" with a note; returns how many rows were written.
+
+    A private note is hidden in presentation mode; `note=None` keeps each domain's note and its privacy
+    (a mark changed on a shared screen, where notes are not shown, must not erase them).
+    """
     if mark not in MARKS:
         raise ValueError(f"mark must be one of {MARKS}, not {mark!r}")
     names = _domains(domains)
     stamp = now_iso()
-    with db.session(DDL, root) as conn, db.transaction(conn):
-        conn.executemany(
-            "INSERT INTO domain_marks VALUES (?, ?, ?, ?, ?) ON CONFLICT(workspace_id, domain) DO UPDATE SET "
-            "mark=excluded.mark, note=excluded.note, updated_at=excluded.updated_at",
-            [(workspace_id, name, mark, note.strip(), stamp) for name in names],
-        )
+    with db.session(DDL, root, ADDED_COLUMNS) as conn, db.transaction(conn):
+        if note is None:
+            conn.executemany(
+                "INSERT INTO domain_marks (workspace_id, domain, mark, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(workspace_id, domain) DO UPDATE SET mark=excluded.mark, updated_at=excluded.updated_at",
+                [(workspace_id, name, mark, stamp) for name in names])
+        else:
+            conn.executemany(
+                "INSERT INTO domain_marks (workspace_id, domain, mark, note, updated_at, note_private) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(workspace_id, domain) DO UPDATE SET mark=excluded.mark, "
+                "note=excluded.note, updated_at=excluded.updated_at, note_private=excluded.note_private",
+                [(workspace_id, name, mark, note.strip(), stamp, int(bool(private))) for name in names])
     return len(names)
 
 
 def clear_marks(workspace_id: str, domains: str | Iterable[str], root: Path | None = None) -> int:
     names = _domains(domains)
-    with db.session(DDL, root) as conn, db.transaction(conn):
+    with db.session(DDL, root, ADDED_COLUMNS) as conn, db.transaction(conn):
         conn.executemany("DELETE FROM domain_marks WHERE workspace_id = ? AND domain = ?",
                          [(workspace_id, name) for name in names])
     return len(names)
 
 
 def marks_for(workspace_id: str, root: Path | None = None) -> pd.DataFrame:
-    """Every marked domain of a workspace: domain, mark, note, updated_at (ISO text), by domain."""
-    with db.session(DDL, root) as conn:
-        rows = conn.execute("SELECT domain, mark, note, updated_at FROM domain_marks WHERE workspace_id = ? "
-                            "ORDER BY domain", (workspace_id,)).fetchall()
-    return pd.DataFrame({name: pd.Series([r[name] for r in rows], dtype="str") for name in _MARK_COLUMNS})
+    """Every marked domain of a workspace: domain, mark, note, updated_at (ISO text), note_private (bool),
+    by domain."""
+    with db.session(DDL, root, ADDED_COLUMNS) as conn:
+        rows = conn.execute("SELECT domain, mark, note, updated_at, note_private FROM domain_marks "
+                            "WHERE workspace_id = ? ORDER BY domain", (workspace_id,)).fetchall()
+    frame = pd.DataFrame({name: pd.Series([r[name] for r in rows], dtype="str") for name in _MARK_COLUMNS})
+    frame["note_private"] = pd.Series([bool(r["note_private"]) for r in rows], dtype="bool")
+    return frame
 
 
 def set_category(workspace_id: str, domains: str | Iterable[str], category: str | None,
@@ -87,7 +104,7 @@ def set_category(workspace_id: str, domains: str | Iterable[str], category: str 
     if category is not None and category not in CATEGORIES:
         raise ValueError(f"category must be one of {CATEGORIES}, not {category!r}")
     names = _domains(domains)
-    with db.session(DDL, root) as conn, db.transaction(conn):
+    with db.session(DDL, root, ADDED_COLUMNS) as conn, db.transaction(conn):
         if category is None:
             conn.executemany("DELETE FROM domain_category_overrides WHERE workspace_id = ? AND domain = ?",
                              [(workspace_id, name) for name in names])
@@ -102,7 +119,7 @@ def set_category(workspace_id: str, domains: str | Iterable[str], category: str 
 
 
 def category_overrides(workspace_id: str, root: Path | None = None) -> dict[str, str]:
-    with db.session(DDL, root) as conn:
+    with db.session(DDL, root, ADDED_COLUMNS) as conn:
         rows = conn.execute("SELECT domain, category FROM domain_category_overrides WHERE workspace_id = ? "
                             "ORDER BY domain", (workspace_id,)).fetchall()
     return {r["domain"]: r["category"] for r in rows}
@@ -115,8 +132,8 @@ def marks_version(workspace_id: str, root: Path | None = None) -> str:
     resolution, so the stamp hashes the rows themselves: two saves of one domain within a second differ too.
     """
     digest = hashlib.sha1()
-    with db.session(DDL, root) as conn:
-        for table, columns in (("domain_marks", "domain, mark, note"),
+    with db.session(DDL, root, ADDED_COLUMNS) as conn:
+        for table, columns in (("domain_marks", "domain, mark, note, CAST(note_private AS TEXT)"),
                                ("domain_category_overrides", "domain, category")):
             for row in conn.execute(f"SELECT {columns} FROM {table} WHERE workspace_id = ? ORDER BY domain",
                                     (workspace_id,)):

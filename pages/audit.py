@@ -83,7 +83,8 @@ def review(root: str, workspace_id: str, backlinks_id: int | None, refdomains_id
     saved here or in another tab shows on the next rerun, while an unchanged rerun recomputes nothing."""
     decided = decisions.decisions_for(workspace_id, Path(root))
     base = undecided_queue(root, backlinks_id, refdomains_id, context)
-    joined = decisions.review_queue(base.drop(columns=["decision", "note", "decided_at", "anchors"]), decided)
+    joined = decisions.review_queue(base.drop(columns=["decision", "note", "note_private", "decided_at", "anchors"]),
+                                    decided)
     queue = joined.assign(anchors=base["anchors"])
     backlinks = state.frame_by_id(backlinks_id)
     return queue, decisions.review_progress(queue, decided, backlinks), decided, audit_charts.risk_bands(queue)
@@ -96,11 +97,12 @@ def queue_view(root: str, workspace_id: str, backlinks_id: int | None, refdomain
     """The queue's rows for one set of filters, ready to show, and their table key (hashing 98,000 names)."""
     queue = review(root, workspace_id, backlinks_id, refdomains_id, context, version)[0]
     shown = queue[queue["risk_score"].fillna(0) >= minimum]
+    if presenting:  # private notes blanked before the search, so a search cannot find them either
+        shown = presentation.shareable_notes(shown)
     if chosen:
         shown = shown[shown["decision"].isin(chosen)]
     if text:
-        haystack = shown["domain"] + " " + shown["markers"] + " " + shown["anchors"] + (
-            "" if presenting else " " + shown["note"])
+        haystack = shown["domain"] + " " + shown["markers"] + " " + shown["anchors"] + " " + shown["note"]
         shown = shown[haystack.str.contains(text, case=False, regex=False)]
     display = shown.assign(decision=shown["decision"].map(LABELS))
     return display, selection_key("audit_queue", display, "domain")
@@ -147,16 +149,6 @@ tab_queue, tab_semrush, tab_disavow, tab_reclaim = st.tabs(
 LABELS = decisions.DECISION_LABELS
 
 
-def _save(items: list[str], decision: str, note: str | None, scope: str, current_notes: pd.Series) -> int:
-    """Write one decision for many items; note None (presentation mode) keeps each item's own note."""
-    if note is not None:
-        return decisions.set_decisions(workspace.id, items, decision, note, scope=scope, root=state.data_root())
-    notes = current_notes.reindex(items).fillna("")
-    return sum(decisions.set_decisions(workspace.id, group.index.tolist(), decision, kept, scope=scope,
-                                       root=state.data_root())
-               for kept, group in notes.groupby(notes, sort=False))
-
-
 def _decision_form(key: str, items: list[str], scope: str, current: pd.DataFrame) -> None:
     """Decision radio, note and save button for the chosen domains or URLs (bulk when several)."""
     what = "domain" if scope == "domain" else "URL"
@@ -166,16 +158,18 @@ def _decision_form(key: str, items: list[str], scope: str, current: pd.DataFrame
                           format_func=LABELS.get, key=f"{key}_decision",
                           help="Remove: ask the site owner to take the link down. Disavow only what you could not "
                                "get removed.")
-        note = None
+        note, private = None, True  # None: each item keeps its note
         if presenting:
             presentation.hidden("Your notes")
         else:
             old = str(current["note"].iloc[0]) if len(current) and len(items) == 1 else ""
             note = st.text_input("Note", value=old, key=f"{key}_note", max_chars=decisions.MAX_NOTE,
                                  placeholder="e.g. paid link network, asked for removal on 3 May")
+            private = presentation.private_note_toggle(f"{key}_private", current.get("note_private"))
         label = f"Save for {len(items):,} {what}{'s' if len(items) != 1 else ''}"
         if st.form_submit_button(label, type="primary", icon=":material/gavel:"):
-            changed = _save(items, choice, note, scope, current["note"] if len(current) else pd.Series(dtype="str"))
+            changed = decisions.set_decisions(workspace.id, items, choice, note, scope=scope, private=private,
+                                              root=state.data_root())
             st.toast(f"{LABELS[choice]}: {changed:,} {what}(s) changed.", icon=":material/check:")
             st.rerun()
 
@@ -194,7 +188,7 @@ with tab_queue:
         what="referring domains", file_stem=f"{workspace.own_domain}-audit-queue", select=True,
         height=420 if len(display) > 10 else "auto",
         columns=[c for c in ["domain", "risk_score", "decision", components.MARK_COLUMN, "markers", "backlinks",
-                             "anchors", "reasons", "note", "decided_at"] if c != "note" or not presenting],
+                             "anchors", "reasons", "note", "decided_at"]],
         overrides={
             **components.mark_column_config(),
             "domain": st.column_config.TextColumn("Domain", pinned=True),
@@ -202,9 +196,12 @@ with tab_queue:
             "markers": st.column_config.TextColumn("Markers", width="medium"),
             "anchors": st.column_config.TextColumn("Top anchors", width="medium"),
             "reasons": st.column_config.TextColumn("Why", width="large"),
+            "note": st.column_config.TextColumn("Note", width="medium"),
             "decided_at": st.column_config.DatetimeColumn("Decided", format="YYYY-MM-DD"),
         },
     )
+    if presenting:
+        presentation.hidden("Private notes")
     options = queue["domain"].head(MAX_PICK_OPTIONS).tolist()
     picked = st.multiselect("Tick rows above, or pick domains by name", options, key="audit_pick",
                             placeholder="Type a domain…")
@@ -238,8 +235,8 @@ with tab_queue:
                 if len(urls) < len(picked_links):
                     st.caption("Links whose page address is not an http(s) URL cannot go into a disavow file "
                                "one by one; decide about their domain.")
-                _decision_form("audit_url_form", urls, "url",
-                               url_rows.reindex(urls).fillna({"decision": "undecided", "note": ""}))
+                _decision_form("audit_url_form", urls, "url", url_rows.reindex(urls).fillna(
+                    {"decision": "undecided", "note": "", "note_private": True}))
         if not presenting:
             history = decisions.decision_history(workspace.id, root=state.data_root())
             history = history[history["item"].isin(chosen_domains)]

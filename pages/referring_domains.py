@@ -60,10 +60,12 @@ def marked_table(root: str, workspace_id: str, backlinks_id: int | None, refdoma
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def filtered(table_key: tuple, chosen: rd.DomainFilter, scored: bool) -> dict:
+def filtered(table_key: tuple, chosen: rd.DomainFilter, scored: bool, presenting: bool = False) -> dict:
     """The rows one set of filters keeps, ready to show, with both charts and the table key: a rerun with
-    the same filters recomputes nothing; `scored` = a Referring Domains export gives domain scores."""
-    shown = rd.filter_domains(marked_table(*table_key)[0], chosen)
+    the same filters recomputes nothing; `scored` = a Referring Domains export gives domain scores. When
+    presenting, private notes are blanked before the search, so a search cannot find them either."""
+    table = marked_table(*table_key)[0]
+    shown = rd.filter_domains(presentation.shareable_notes(table) if presenting else table, chosen)
     if scored:
         right = charts.ascore_vs_backlinks(shown)
     else:
@@ -115,7 +117,8 @@ with st.container(border=True):
 chosen = rd.DomainFilter(ascore=ascore, follow_only=follow_only, categories=tuple(chosen_categories),
                          countries=tuple(countries), tlds=tuple(tlds), marks=tuple(chosen_marks),
                          first_seen=first_seen, text=text, include_lost=not hide_lost)
-view = filtered(table_key, chosen, refdomains_snapshot is not None)
+presenting = presentation.is_presenting()
+view = filtered(table_key, chosen, refdomains_snapshot is not None, presenting)
 
 left, right = st.columns(2)
 with left:
@@ -129,13 +132,14 @@ selected = data_table(
     what="referring domains",
     columns=[c for c in ["domain", "domain_ascore", "backlinks", "follow_share", "category", "mark", "note",
                          "first_seen", "last_seen", "country", "ip", "tld", "category_reason", "live_backlinks",
-                         "best_page_ascore", "lost"] if c != "note" or not presentation.is_presenting()],
+                         "best_page_ascore", "lost"]],
     overrides={
         "domain": st.column_config.TextColumn("Domain", pinned=True),
         "domain_ascore": st.column_config.ProgressColumn("Authority Score", min_value=0, max_value=100, format="%d"),
         "follow_share": st.column_config.NumberColumn("Follow %", format="%d%%",
                                                       help="Share of its backlinks without nofollow, sponsored, UGC"),
         "category_reason": st.column_config.TextColumn("Why this category", width="large"),
+        "note": st.column_config.TextColumn("Note", width="medium"),
         "ip": st.column_config.TextColumn("IP"),
         "tld": st.column_config.TextColumn("TLD"),
         "live_backlinks": st.column_config.NumberColumn("Live backlinks (Backlinks export)"),
@@ -146,8 +150,8 @@ selected = data_table(
     height=460 if len(display) > 12 else "auto",
 )
 st.caption("Select rows (tick the boxes on the left) to mark them, change their category or see their backlinks.")
-if presentation.is_presenting():
-    presentation.hidden("Your notes on domains")
+if presenting:
+    presentation.hidden("Private notes")
 
 if selected is not None and len(selected):
     domains = tuple(selected["domain"])
@@ -161,15 +165,16 @@ if selected is not None and len(selected):
         verdict = st.radio("Your mark", ["good", "review", ""], horizontal=True,
                            index=["good", "review", ""].index(first_mark) if first_mark in MARK_OPTIONS else 2,
                            format_func=lambda m: MARK_OPTIONS[m] if m else "No mark", key="rd_mark_choice")
-        note = str(current["note"].iloc[0]) if len(domains) == 1 else ""
-        if presentation.is_presenting():
+        note, private = None, True  # None: each domain keeps its note
+        if presenting:
             presentation.hidden("Your notes")
         else:
-            note = st.text_input("Note", value=note, placeholder="e.g. editorial link from a roaster we know",
-                                 key="rd_mark_note")
+            note = st.text_input("Note", value=str(current["note"].iloc[0]) if len(domains) == 1 else "",
+                                 placeholder="e.g. editorial link from a roaster we know", key="rd_mark_note")
+            private = presentation.private_note_toggle("rd_mark_private", current["note_private"])
         if st.form_submit_button("Save mark", type="primary", icon=":material/bookmark:"):
             if verdict:
-                marks.set_marks(workspace.id, domains, verdict, note, state.data_root())
+                marks.set_marks(workspace.id, domains, verdict, note, state.data_root(), private=private)
             else:
                 marks.clear_marks(workspace.id, domains, state.data_root())
             st.toast(f"Saved for {len(domains):,} domain(s).", icon=":material/check:")

@@ -24,10 +24,47 @@ def workspace_id(workspace):
 def test_empty_frames_have_the_contract_columns(workspace_id):
     table = decisions.decisions_for(workspace_id)
     assert table.empty
-    assert list(table.columns) == ["item", "scope", "decision", "note", "decided_at", "source"]
+    assert list(table.columns) == ["item", "scope", "decision", "note", "decided_at", "source", "note_private"]
     assert str(table["decided_at"].dtype) == "datetime64[ns]"
     history = decisions.decision_history(workspace_id)
     assert history.empty and str(history["decided_at"].dtype) == "datetime64[ns]"
+
+
+def test_notes_are_private_unless_shared_and_a_decision_without_a_note_keeps_it(workspace_id):
+    decisions.set_decisions(workspace_id, ["a.com", "b.com"], "remove", "asked twice")
+    assert decisions.set_decisions(workspace_id, "c.com", "keep", "editorial", private=False) == 1
+    table = decisions.decisions_for(workspace_id).set_index("item")
+    assert table["note_private"].tolist() == [True, True, False]
+    # sharing a note is a change (with a history line); the same note and privacy again is none
+    assert decisions.set_decisions(workspace_id, "b.com", "remove", "asked twice", private=False) == 1
+    assert decisions.set_decisions(workspace_id, "b.com", "remove", "asked twice", private=False) == 0
+    # decided on a shared screen: the decision changes, the notes and their privacy stay
+    assert decisions.set_decisions(workspace_id, ["a.com", "b.com", "d.com"], "disavow", None) == 3
+    table = decisions.decisions_for(workspace_id).set_index("item")
+    assert table["decision"].tolist() == ["disavow", "disavow", "keep", "disavow"]
+    assert table["note"].tolist() == ["asked twice", "asked twice", "editorial", ""]
+    assert table["note_private"].tolist() == [True, False, False, True]
+    assert decisions.set_decisions(workspace_id, "a.com", "disavow", None) == 0
+    history = decisions.decision_history(workspace_id, "a.com")
+    assert history[["previous", "decision", "note"]].values.tolist() == [
+        ["undecided", "remove", "asked twice"], ["remove", "disavow", "asked twice"]]
+
+
+def test_decisions_of_an_older_data_directory_get_the_privacy_column(data_dir):
+    """Notes written before notes could be shared stay private."""
+    with sqlite3.connect(data_dir / "linkscope.db") as conn:
+        conn.executescript("""
+            CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT);
+            INSERT INTO workspaces (id, name) VALUES ('old', 'Old');
+            CREATE TABLE audit_decisions (workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                scope TEXT NOT NULL, item TEXT NOT NULL, decision TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+                decided_at TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'manual',
+                PRIMARY KEY (workspace_id, scope, item));
+            INSERT INTO audit_decisions VALUES ('old', 'domain', 'spam.xyz', 'disavow', 'a network',
+                                                '2026-10-01T10:00:00+00:00', 'manual');
+        """)
+    table = decisions.decisions_for("old", data_dir)
+    assert table[["item", "note", "note_private"]].values.tolist() == [["spam.xyz", "a network", True]]
 
 
 def test_upsert_cleans_keys_and_counts_changes(workspace_id):

@@ -17,7 +17,7 @@ def workspace_id(data_dir):
 
 def test_marks_round_trip_and_upsert(workspace_id):
     assert marks.marks_for(workspace_id).empty
-    assert list(marks.marks_for(workspace_id).columns) == ["domain", "mark", "note", "updated_at"]
+    assert list(marks.marks_for(workspace_id).columns) == ["domain", "mark", "note", "updated_at", "note_private"]
     assert marks.set_marks(workspace_id, ["b.com", "a.com", "b.com"], "good", "  editorial links ") == 2
     assert marks.set_marks(workspace_id, "WWW.C.com", "review") == 1
     marks.set_marks(workspace_id, "a.com", "review", "odd footer link")
@@ -25,6 +25,39 @@ def test_marks_round_trip_and_upsert(workspace_id):
     assert table[["domain", "mark", "note"]].values.tolist() == [
         ["a.com", "review", "odd footer link"], ["b.com", "good", "editorial links"], ["c.com", "review", ""]]
     assert table["updated_at"].str.match(r"^\d{4}-\d\d-\d\dT").all()
+
+
+def test_notes_are_private_unless_shared_and_a_mark_without_a_note_keeps_it(workspace_id):
+    marks.set_marks(workspace_id, ["a.com", "b.com"], "good", "met them at a fair")
+    marks.set_marks(workspace_id, "c.com", "good", "editorial link", private=False)
+    before = marks.marks_version(workspace_id)
+    assert marks.marks_for(workspace_id)["note_private"].tolist() == [True, True, False]
+    # changed on a shared screen: the mark changes, the note and its privacy stay
+    marks.set_marks(workspace_id, ["a.com", "c.com", "d.com"], "review", None)
+    table = marks.marks_for(workspace_id).set_index("domain")
+    assert table["mark"].tolist() == ["review", "good", "review", "review"]
+    assert table["note"].tolist() == ["met them at a fair", "met them at a fair", "editorial link", ""]
+    assert table["note_private"].tolist() == [True, True, False, True]
+    marks.set_marks(workspace_id, "b.com", "good", "met them at a fair", private=False)
+    assert marks.marks_version(workspace_id) != before
+    assert not marks.marks_for(workspace_id).set_index("domain").loc["b.com", "note_private"]
+
+
+def test_marks_of_an_older_data_directory_get_the_privacy_column(data_dir):
+    """Notes written before notes could be shared stay private."""
+    with sqlite3.connect(data_dir / "linkscope.db") as conn:
+        conn.executescript("""
+            CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT);
+            INSERT INTO workspaces (id, name) VALUES ('old', 'Old');
+            CREATE TABLE domain_marks (workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                domain TEXT NOT NULL, mark TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+                updated_at TEXT NOT NULL, PRIMARY KEY (workspace_id, domain));
+            INSERT INTO domain_marks VALUES ('old', 'a.com', 'review', 'owes us money', '2026-10-01T10:00:00+00:00');
+        """)
+    table = marks.marks_for("old", data_dir)
+    assert table[["domain", "note", "note_private"]].values.tolist() == [["a.com", "owes us money", True]]
+    marks.set_marks("old", "b.com", "good", "shared", data_dir, private=False)
+    assert marks.marks_for("old", data_dir)["note_private"].tolist() == [True, False]
 
 
 def test_marks_survive_a_new_connection_and_are_per_workspace(workspace_id, data_dir):

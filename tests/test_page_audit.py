@@ -85,8 +85,11 @@ def test_a_decision_made_on_the_page_persists_in_a_fresh_session(app_test, page,
     run(page)
     page.radio(key="audit_domain_form_decision").set_value("disavow")
     page.text_input(key="audit_domain_form_note").set_value("paid link network")
+    assert page.checkbox(key="audit_domain_form_private").value  # notes are private unless shared
+    page.checkbox(key="audit_domain_form_private").uncheck()
     page.button(key="FormSubmitter:audit_domain_form-Save for 1 domain").click()
     run(page)
+    assert not decisions.decisions_for("demo", demo_data_dir)["note_private"].iloc[0]
     fresh = run(app_test(PAGE))
     assert metric(fresh, "Domains decided").startswith("1 of ")
     assert metric(fresh, "Disavow decisions") == "1"
@@ -187,15 +190,24 @@ def test_broken_pages_from_indexed_pages_feed_the_reclaim_list(page, demo_data_d
     assert decisions.broken_pages("demo", demo_data_dir) == broken[:1]
 
 
-def test_presentation_mode_hides_notes_and_the_import(app_test, demo_data_dir):
+def test_presentation_mode_hides_private_notes_and_the_import(app_test, demo_data_dir):
     ranked = expected_risk(demo_data_dir)["domain"].tolist()
     decisions.set_decisions("demo", ranked[0], "disavow", "secret client note", root=demo_data_dir)
+    decisions.set_decisions("demo", ranked[1], "remove", "asked for removal on 3 May", root=demo_data_dir,
+                            private=False)
     at = app_test(PAGE)
     at.query_params["present"] = "1"
     run(at)
     assert not at.file_uploader
-    assert "note" not in queue_table(at).columns
+    notes = queue_table(at).set_index("domain")["note"]
+    assert notes[ranked[1]] == "asked for removal on 3 May"  # shared with the client
+    assert notes[ranked[0]] == ""  # private
     assert any("hidden in presentation mode" in c.value for c in at.caption)
+    at.text_input(key="audit_search").set_value("secret")
+    run(at)
+    assert queue_table(at).empty  # a search does not find a private note either
+    at.text_input(key="audit_search").set_value("")
+    run(at)
     # The disavow file's comments carry notes: no download, and a preview without comment lines.
     assert "secret client note" not in str(at)
     assert not [b for b in at.get("download_button") if b.proto.id.endswith("audit_disavow_download")]

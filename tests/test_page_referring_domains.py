@@ -67,11 +67,13 @@ def test_marking_a_selected_domain_and_overriding_its_category(page, demo_data_d
 
     page.radio(key="rd_mark_choice").set_value("review")
     page.text_input(key="rd_mark_note").set_value("=HYPERLINK(\"x\") footer link")
+    assert page.checkbox(key="rd_mark_private").value  # notes are private unless shared
     page.button[[b.label for b in page.button].index("Save mark")].click()
     page.run()
     assert not page.exception
     stored = marks.marks_for("demo", demo_data_dir)
-    assert stored[["domain", "mark", "note"]].values.tolist() == [[first, "review", "=HYPERLINK(\"x\") footer link"]]
+    assert stored[["domain", "mark", "note", "note_private"]].values.tolist() == [
+        [first, "review", "=HYPERLINK(\"x\") footer link", True]]
     table = page.dataframe[0].value.set_index("domain")
     assert table.loc[first, "mark"] == "Review"
 
@@ -146,3 +148,37 @@ def test_referring_domains_export_alone_lists_domains_without_follow_shares(app_
     shown = at.dataframe[0].value
     assert len(shown) > 0 and shown["domain_ascore"].notna().all()
     assert shown["follow_share"].isna().all()  # only a Backlinks export knows follow / nofollow
+
+
+def test_presentation_shows_shared_notes_only_and_keeps_notes_when_marking(app_test, demo_data_dir):
+    at = app_test("pages/referring_domains.py")
+    at.query_params["present"] = "1"
+    at.run()
+    private_one, shared_one = at.dataframe[0].value["domain"].head(2).tolist()
+    marks.set_marks("demo", [private_one], "review", "owes us money", demo_data_dir)
+    marks.set_marks("demo", [shared_one], "good", "editorial link in their guide", demo_data_dir, private=False)
+    at.run()
+    assert not at.exception
+    notes = at.dataframe[0].value.set_index("domain")["note"]
+    assert notes[shared_one] == "editorial link in their guide"
+    assert notes[private_one] == ""
+    assert "owes us money" not in str(at)
+    at.text_input(key="rd_search").set_value("owes us")
+    at.run()
+    assert at.dataframe[0].value.empty  # a search does not find a private note
+    at.text_input(key="rd_search").set_value("")
+    at.run()
+    # a mark changed on the shared screen keeps both notes and their privacy
+    rows = at.dataframe[0].value.reset_index(drop=True)
+    picked = rows.index[rows["domain"].isin([private_one, shared_one])].tolist()
+    at.session_state[at.dataframe[0].key] = {"selection": {"rows": picked, "columns": [], "cells": []}}
+    at.run()
+    assert [s.value for s in at.subheader] == ["2 selected"]
+    assert not [t for t in at.text_input if t.key == "rd_mark_note"]
+    at.radio(key="rd_mark_choice").set_value("review")
+    at.button[[b.label for b in at.button].index("Save mark")].click()
+    at.run()
+    stored = marks.marks_for("demo", demo_data_dir).set_index("domain")
+    assert stored.loc[private_one, ["mark", "note", "note_private"]].tolist() == ["review", "owes us money", True]
+    assert stored.loc[shared_one, ["mark", "note", "note_private"]].tolist() == [
+        "review", "editorial link in their guide", False]

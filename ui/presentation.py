@@ -8,6 +8,7 @@ toolbar or Deploy button, and the client's workspace name (and logo) as the page
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from lib import logo
@@ -58,7 +59,7 @@ def toggle(container=st.sidebar) -> bool:
     if STATE_KEY not in st.session_state:
         st.session_state[STATE_KEY] = _from_url()
     container.toggle("Presentation mode", key=STATE_KEY, on_change=_sync_url,
-                     help="For client calls: hides API keys, uploads, settings, file names and notes, "
+                     help="For client calls: hides API keys, uploads, settings, file names and private notes, "
                           "and shows bigger figures. Or open any page with ?present=1.")
     presenting = bool(st.session_state[STATE_KEY])
     if presenting and not _from_url():
@@ -92,3 +93,19 @@ def apply(workspace: Workspace) -> None:
 def hidden(what: str) -> None:
     """The short note a page shows where it left something out."""
     st.caption(f":material/visibility_off: {what}: {HIDDEN_NOTE[0].lower()}{HIDDEN_NOTE[1:]}")
+
+
+PRIVATE_NOTE_HELP = ("A private note is hidden in presentation mode; untick to show it to a client on a shared "
+                     "screen. The client report holds no notes.")
+
+
+def shareable_notes(frame: pd.DataFrame, note: str = "note", private: str = "note_private") -> pd.DataFrame:
+    """`frame` with every private note blanked: what a shared screen may show (and search)."""
+    hidden = frame[private].to_numpy(dtype=bool) if private in frame else True
+    return frame.assign(**{note: frame[note].where(~pd.Series(hidden, index=frame.index), "")})
+
+
+def private_note_toggle(key: str, current: pd.Series | None = None) -> bool:
+    """The "Private note" checkbox of a note field: ticked unless every chosen item's note is shared."""
+    shared = current is not None and len(current) > 0 and not current.fillna(True).astype(bool).any()
+    return st.checkbox("Private note", value=not shared, key=key, help=PRIVATE_NOTE_HELP)

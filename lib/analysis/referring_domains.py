@@ -16,11 +16,12 @@ import pandas as pd
 from lib.analysis.overview import LOST_AFTER_DAYS, follow_mask, lost_mask
 
 COLUMNS = ("domain", "domain_ascore", "backlinks", "live_backlinks", "follow_share", "best_page_ascore",
-           "first_seen", "last_seen", "lost", "country", "ip", "tld", "category", "category_reason", "mark", "note")
+           "first_seen", "last_seen", "lost", "country", "ip", "tld", "category", "category_reason", "mark", "note",
+           "note_private")
 _DTYPES = {"domain": "str", "domain_ascore": "Int64", "backlinks": "Int64", "live_backlinks": "Int64",
            "follow_share": "float64", "best_page_ascore": "Int64", "first_seen": "datetime64[ns]",
            "last_seen": "datetime64[ns]", "lost": "bool", "country": "str", "ip": "str", "tld": "str",
-           "category": "str", "category_reason": "str", "mark": "str", "note": "str"}
+           "category": "str", "category_reason": "str", "mark": "str", "note": "str", "note_private": "bool"}
 
 
 def _from_backlinks(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
@@ -110,15 +111,19 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
 
 
 def with_marks(table: pd.DataFrame, marks: pd.DataFrame | None) -> pd.DataFrame:
-    """A copy of the table with the user's current marks and notes (lib.marks.marks_for) filled in."""
+    """A copy of the table with the user's current marks and notes (lib.marks.marks_for) filled in, and
+    `note_private` (True where the note is not shared, and where there is none)."""
     marked = table.copy()
     if marks is None or marks.empty:
         marked["mark"] = ""
         marked["note"] = ""
+        marked["note_private"] = True
     else:
         known = marks.drop_duplicates("domain").set_index("domain")
         marked["mark"] = marked["domain"].map(known["mark"]).fillna("").astype("str")
         marked["note"] = marked["domain"].map(known["note"]).fillna("").astype("str")
+        shared = known.index[~known["note_private"].astype(bool)] if "note_private" in known else []
+        marked["note_private"] = ~marked["domain"].isin(shared).to_numpy(bool)
     return marked
 
 

@@ -36,7 +36,7 @@ def pick(page, domain: str) -> None:
 def decide(page, decision: str, note: str, count_label: str = "Save for 1 domain") -> None:
     form = page.locator("[data-testid='stForm']").first
     form.locator("label").filter(has_text=re.compile(f"^{decision}")).first.click()
-    form.get_by_label("Note").fill(note)
+    form.get_by_label("Note", exact=True).fill(note)
     form.get_by_role("button", name=count_label).click()
     wait_idle(page)
 
@@ -131,7 +131,7 @@ def test_two_tabs_each_save_a_decision_and_both_survive(demo_server, browser):
         wait_idle(first)
         pick(first, other_domain)
         assert "tab two: asked the owner" in first.locator("[data-testid='stForm']").first.get_by_label(
-            "Note").input_value()
+            "Note", exact=True).input_value()
     finally:
         context.close()
 
