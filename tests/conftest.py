@@ -20,6 +20,20 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture
+def older_data_dir(data_dir: Path):
+    """A data directory as an older Linkscope left it: workspace "old" and the tables `sql` creates and fills."""
+    import sqlite3
+
+    def make(sql: str) -> Path:
+        with sqlite3.connect(data_dir / "linkscope.db") as conn:
+            conn.executescript("CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT);"
+                               "INSERT INTO workspaces (id, name) VALUES ('old', 'Old');" + sql)
+        return data_dir
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def clear_streamlit_caches():
     import streamlit as st

@@ -50,19 +50,16 @@ def test_notes_are_private_unless_shared_and_a_decision_without_a_note_keeps_it(
         ["undecided", "remove", "asked twice"], ["remove", "disavow", "asked twice"]]
 
 
-def test_decisions_of_an_older_data_directory_get_the_privacy_column(data_dir):
+def test_decisions_of_an_older_data_directory_get_the_privacy_column(older_data_dir):
     """Notes written before notes could be shared stay private."""
-    with sqlite3.connect(data_dir / "linkscope.db") as conn:
-        conn.executescript("""
-            CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT);
-            INSERT INTO workspaces (id, name) VALUES ('old', 'Old');
-            CREATE TABLE audit_decisions (workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-                scope TEXT NOT NULL, item TEXT NOT NULL, decision TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
-                decided_at TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'manual',
-                PRIMARY KEY (workspace_id, scope, item));
-            INSERT INTO audit_decisions VALUES ('old', 'domain', 'spam.xyz', 'disavow', 'a network',
-                                                '2026-10-01T10:00:00+00:00', 'manual');
-        """)
+    data_dir = older_data_dir("""
+        CREATE TABLE audit_decisions (workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            scope TEXT NOT NULL, item TEXT NOT NULL, decision TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+            decided_at TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'manual',
+            PRIMARY KEY (workspace_id, scope, item));
+        INSERT INTO audit_decisions VALUES ('old', 'domain', 'spam.xyz', 'disavow', 'a network',
+                                            '2026-10-01T10:00:00+00:00', 'manual');
+    """)
     table = decisions.decisions_for("old", data_dir)
     assert table[["item", "note", "note_private"]].values.tolist() == [["spam.xyz", "a network", True]]
 

@@ -43,17 +43,14 @@ def test_notes_are_private_unless_shared_and_a_mark_without_a_note_keeps_it(work
     assert not marks.marks_for(workspace_id).set_index("domain").loc["b.com", "note_private"]
 
 
-def test_marks_of_an_older_data_directory_get_the_privacy_column(data_dir):
+def test_marks_of_an_older_data_directory_get_the_privacy_column(older_data_dir):
     """Notes written before notes could be shared stay private."""
-    with sqlite3.connect(data_dir / "linkscope.db") as conn:
-        conn.executescript("""
-            CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT);
-            INSERT INTO workspaces (id, name) VALUES ('old', 'Old');
-            CREATE TABLE domain_marks (workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-                domain TEXT NOT NULL, mark TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
-                updated_at TEXT NOT NULL, PRIMARY KEY (workspace_id, domain));
-            INSERT INTO domain_marks VALUES ('old', 'a.com', 'review', 'owes us money', '2026-10-01T10:00:00+00:00');
-        """)
+    data_dir = older_data_dir("""
+        CREATE TABLE domain_marks (workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            domain TEXT NOT NULL, mark TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL, PRIMARY KEY (workspace_id, domain));
+        INSERT INTO domain_marks VALUES ('old', 'a.com', 'review', 'owes us money', '2026-10-01T10:00:00+00:00');
+    """)
     table = marks.marks_for("old", data_dir)
     assert table[["domain", "note", "note_private"]].values.tolist() == [["a.com", "owes us money", True]]
     marks.set_marks("old", "b.com", "good", "shared", data_dir, private=False)
