@@ -152,10 +152,12 @@ if changed_elsewhere:
 shown = loaded[loaded["status"].isin(chosen)] if chosen else loaded
 # Rows are identified by domain, so rows removed in the editor are known by name, not by position.
 shown = shown.set_axis(shown["domain"].to_numpy())
+shown = components.with_marks(shown, workspace_id=workspace.id)  # read-only: set on Referring domains
 editor_key = selection_key(f"outreach_editor_{st.session_state[GENERATION]}", shown, "domain")
-visible = ["domain", "status", "next_follow_up", "last_contact", "contact", "note", "target_url", "source",
-           "added_at"]
+visible = ["domain", "status", components.MARK_COLUMN, "next_follow_up", "last_contact", "contact", "note",
+           "target_url", "source", "added_at"]
 config = {
+    **components.mark_column_config(),
     "domain": st.column_config.TextColumn("Domain", pinned=True, disabled=True),
     "status": st.column_config.SelectboxColumn("Status", options=list(outreach.STATUSES), required=True,
                                                format_func=outreach.STATUS_LABELS.get),
@@ -178,7 +180,8 @@ else:
     with st.form("outreach_form", border=False):
         edited = st.data_editor(
             shown, key=editor_key, hide_index=True, num_rows="delete", width="stretch", column_order=visible,
-            column_config=config, disabled=["domain", "source", "added_at", "updated_at", "version"],
+            column_config=config,
+            disabled=["domain", components.MARK_COLUMN, "source", "added_at", "updated_at", "version"],
             height=min(38 + 35 * max(len(shown), 1), 600), placeholder="", alt="Outreach list",
         )
         st.caption(f"{len(shown):,} of {len(loaded):,} prospects. Edit cells, tick rows and press the bin icon to "

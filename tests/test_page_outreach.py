@@ -207,3 +207,17 @@ def test_add_strong_lost_domains_to_outreach(app_test, demo_data_dir):
     # the page opened afterwards lists them
     page = _run(app_test(PAGE))
     assert sorted(_editor(page).value["domain"]) == sorted(stored["domain"])
+
+
+def test_marks_set_on_referring_domains_show_read_only_in_the_editor(app_test, prospects):
+    from lib import marks
+
+    marks.set_marks("demo", ["beta-brew.net"], "good", "", prospects)
+    at = _run(app_test(PAGE))
+    shown = _editor(at).value.set_index("domain")
+    assert shown["your_mark"].to_dict() == {"alpha-roasters.com": "", "beta-brew.net": "Good", "gamma-grind.org": ""}
+    # an edit saves as before; the mark column is not stored with the prospect
+    _edit(at, {0: {"status": "contacted"}})
+    assert any("1 saved" in s.value for s in at.success)
+    stored = outreach.outreach_list("demo", prospects)
+    assert "your_mark" not in stored.columns and stored.loc[0, "status"] == "contacted"

@@ -12,7 +12,7 @@ from tests.browser.conftest import assert_no_exception, open_page, screenshot, w
 pytestmark = pytest.mark.browser
 
 DOMAINS = ["alpha-roasters.com", "beta-brew.net", "gamma-grind.org", "delta-drip.io"]
-NOTE_COLUMN = 5  # domain, status, next follow-up, last contact, contact, note
+NOTE_COLUMN = 6  # domain, status, your mark, next follow-up, last contact, contact, note
 ROW = {domain: row for row, domain in enumerate(sorted(DOMAINS))}  # the editor lists domains alphabetically
 
 
