@@ -87,7 +87,9 @@ def home_countries_form() -> None:
 
 with upload_tab:
     st.markdown("Upload Semrush exports: **Backlinks, Referring Domains, Anchors, Indexed Pages, Referring IPs, "
-                "TLD or country distribution, Backlink Audit, Backlink Gap**, as CSV, XLSX or ZIP. "
+                "TLD or country distribution, Backlink Audit, Backlink Gap**, as CSV, XLSX or ZIP, up to "
+                # Said here because the uploader rounds the limit for display (600 MB shows as "1GB").
+                f"{st.get_option('server.maxUploadSize'):,} MB each. "
                 "Each file is recognised by its columns and kept as a dated snapshot.")
     generation = st.session_state.setdefault("uploader_generation", 0)
     files = st.file_uploader("Semrush export files", accept_multiple_files=True, key=f"uploader_{generation}")

@@ -6,6 +6,7 @@ import pytest
 
 from lib import snapshots
 from lib.workspaces import create_workspace, get_workspace
+from tests.conftest import REPO
 from tests.test_importer import ROW_A, ROW_B, backlinks_csv
 from tools.fake_semrush import DEFAULT_KEY, FakeSemrush, sample_frames
 
@@ -59,6 +60,11 @@ def open_data_page(app_test, workspace):
 
 def test_upload_imports_every_file_and_reports_bad_ones(acme, app_test):
     at = open_data_page(app_test, acme)
+    # the limit in words, as the uploader's own label rounds it (600 MB shows as "1GB")
+    import tomllib
+
+    limit = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    assert any(f"up to {limit:,} MB each" in m.value for m in at.markdown)
     broken = ROW_B.replace("http://cheap-grinders.xyz/x", "")
     at.file_uploader[0].set_value([
         ("acme.com-backlinks.csv", backlinks_csv(ROW_A, broken), "text/csv"),
