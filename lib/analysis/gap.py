@@ -361,8 +361,8 @@ def gap_risk(gap_frame: pd.DataFrame, context, referring_domains: Sequence[pd.Da
 
     facts = risk_facts(gap_frame, referring_domains)
     risk = domain_risk(backlinks if backlinks is not None else pd.DataFrame(), facts, context)
-    linked = (pd.Index(backlinks["source_domain"].dropna().astype("str").unique()) if backlinks is not None
-              else pd.Index([], dtype="str"))
+    linked = (pd.Index(backlinks["source_domain"].dropna().astype("str").unique())
+              if backlinks is not None and len(backlinks) else pd.Index([], dtype="str"))
     # A hash lookup in the distinct linking domains: a Python set of a million names costs ~0.6 s.
     risk["basis"] = np.where(linked.get_indexer(risk["domain"].astype("str")) >= 0, "links", "domain facts")
     return risk
