@@ -261,6 +261,8 @@ def test_gap_risk_from_domain_facts_only():
         ("blog.net", 5, "country_mismatch", 4, "domain facts"),
         ("linked.org", 0, "", 3, "domain facts"),
     ]
+    # an empty Backlinks frame is the same as none
+    assert _risk_rows(g.gap_risk(RISK_GAP, RISK_CONTEXT, risk_refs(), pd.DataFrame())) == _risk_rows(risk)
 
 
 def test_gap_risk_with_backlinks_adds_link_markers_and_says_so_in_basis():
