@@ -44,11 +44,21 @@ def test_overview_shows_metrics_concentration_and_charts(demo_server, page):
 def test_setting_the_site_authority_score(demo_server, page):
     open_page(page, demo_server, "", "ws=demo")
     wait_for_metric_row(page)  # the form is filled only once the page has settled, so no rerun replaces it
-    page.get_by_text("Set your site's Authority Score").click()
+    metric = page.locator("[data-testid='stMetric']").nth(2)
     field = page.get_by_label("Authority Score", exact=True)
-    field.fill("63")
-    field.press("Tab")
-    page.get_by_role("button", name="Save").click()
-    wait_idle(page)
-    expect(page.locator("[data-testid='stMetric']").nth(2)).to_contain_text("Authority Score63", timeout=30_000)
+    for attempt in range(3):
+        # A slow machine can still be in the first request's second run, which replaces the form and what was
+        # typed into it; a person would type it again, and so does the test (a Save that never works fails).
+        if not field.is_visible():
+            page.get_by_text("Set your site's Authority Score").click()
+        field.fill("63")
+        field.press("Tab")
+        page.get_by_role("button", name="Save").click()
+        wait_idle(page)
+        try:
+            expect(metric).to_contain_text("Authority Score63", timeout=10_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
     assert_no_exception(page)
