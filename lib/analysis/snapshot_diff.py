@@ -111,8 +111,10 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
     old_keys, new_keys = link_keys(old)[old_at], link_keys(new)[new_at]
     gained = new.take(new_at[~pd.Series(new_keys).isin(pd.Series(old_keys)).to_numpy()])
     lost = old.take(old_at[~pd.Series(old_keys).isin(pd.Series(new_keys)).to_numpy()])
-    old_domains, new_domains = _domains_of_links(old, old_at), _domains_of_links(new, new_at)
-    old_anchors, new_anchors = _anchors_of_links(old, old_at), _anchors_of_links(new, new_at)
+    # Each snapshot's domain column factorised once, for both the domain and the anchor counts.
+    old_codes, new_codes = _domain_codes(old), _domain_codes(new)
+    old_domains, new_domains = _domains_of_links(old, old_at, old_codes), _domains_of_links(new, new_at, new_codes)
+    old_anchors, new_anchors = _anchors_of_links(old, old_at, old_codes), _anchors_of_links(new, new_at, new_codes)
     return SnapshotDiff(
         kind="backlinks",
         gained_backlinks=gained.reset_index(drop=True),
@@ -165,12 +167,19 @@ def diff_snapshots(kind: str, old: pd.DataFrame, new: pd.DataFrame) -> SnapshotD
     return differs[kind](old, new)
 
 
-def _domains_of_links(links: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
+def _domain_codes(links: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of the source domains, in name order (-1 for none), and the names."""
+    codes, domains = pd.factorize(links["source_domain"], sort=True)
+    return codes, pd.Index(domains)
+
+
+def _domains_of_links(links: pd.DataFrame, at: np.ndarray,
+                      domain_codes: tuple[np.ndarray, pd.Index] | None = None) -> pd.DataFrame:
     """domain (index) -> backlinks, ascore (highest page_ascore of its links), of the rows at positions `at`."""
     if not len(at):
         return _empty(_DOMAIN_COLUMNS).set_index("domain")
     # Grouped on sorted integer codes (as groupby(sort=True) on the names, without re-hashing them per aggregate).
-    codes, domains = pd.factorize(links["source_domain"], sort=True)
+    codes, domains = domain_codes or _domain_codes(links)
     codes = codes[at]
     valid = codes >= 0
     ascore = pd.Series(links["page_ascore"].array.take(at[valid])).groupby(codes[valid], sort=True).max()
@@ -215,7 +224,8 @@ def _ascore_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return both.drop(columns="_size")[list(_ASCORE_COLUMNS)].reset_index(drop=True)
 
 
-def _anchors_of_links(links: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
+def _anchors_of_links(links: pd.DataFrame, at: np.ndarray,
+                      domain_codes: tuple[np.ndarray, pd.Index] | None = None) -> pd.DataFrame:
     """anchor (index) -> backlinks, domains, of the rows at positions `at`."""
     if not len(at):
         return _empty(_ANCHOR_COLUMNS).set_index("anchor")
@@ -225,7 +235,7 @@ def _anchors_of_links(links: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
     cleaned = normalize_anchor(pd.Series(raw, dtype="str"))
     anchor_codes_of_raw, anchors = pd.factorize(cleaned, sort=True)
     anchor_codes = anchor_codes_of_raw.take(raw_codes[at])
-    domain_codes, domains = pd.factorize(links["source_domain"], sort=False)
+    domain_codes, domains = domain_codes or _domain_codes(links)
     domain_codes = domain_codes[at]
     keep = (np.asarray(anchors, dtype=object) != "")[anchor_codes]
     n = len(anchors)
