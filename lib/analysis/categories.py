@@ -276,7 +276,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
                 decision.decide(category, [code], OVERRIDE_REASON)
 
     # 2. spam signals
-    tld = labels.str.rsplit(".", n=1).str[-1]
+    tld = labels.str.replace(r"(?s)^.*\.", "", regex=True)  # after the last dot, in Arrow (rsplit runs in Python)
     spam_tld = np.flatnonzero(tld.isin(SPAM_TLDS).to_numpy())
     decision.decide("suspicious", spam_tld, ("TLD ." + tld.iloc[spam_tld] + " is mostly used by spam sites").to_numpy())
     spam_name = _extract(labels, _SPAM_WORDS)

@@ -98,8 +98,10 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
             table[name] = pd.Series(missing, index=table.index)
     if categories is not None and len(categories):
         known = categories.set_index("domain")
-        table["category"] = table["domain"].map(known["category"])
-        table["category_reason"] = table["domain"].map(known["category_reason"])
+        at = known.index.get_indexer(table["domain"])  # one lookup for both columns (a map each hashes again)
+        for column in ("category", "category_reason"):
+            values = known[column].to_numpy(dtype=object)
+            table[column] = np.where(at >= 0, values.take(np.maximum(at, 0)), None)
     table["country"] = table["country"].fillna("").astype("str").str.strip().str.upper()
     for name in ("domain", "ip", "tld", "category", "category_reason", "mark", "note"):
         table[name] = table[name].fillna("").astype("str")
