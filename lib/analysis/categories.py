@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lib.analysis.text import extract_first
+
 CATEGORIES = ("industry_blog", "directory", "partner", "resource_page", "news", "forum", "suspicious")
 CATEGORY_LABELS = {
     "industry_blog": "Industry blog",
@@ -228,7 +230,7 @@ def _evidence(text: pd.Series, hit: np.ndarray, codes: np.ndarray, pattern: str,
     """The matched word for each fired domain (from its first matching row), for the reason text."""
     wanted = hit & np.isin(codes, fired)
     first = pd.Series(np.flatnonzero(wanted)).groupby(codes[wanted], sort=False).first()
-    found = text.iloc[first.to_numpy()].str.extract(f"(?i)({pattern})", expand=False)
+    found = extract_first(text.iloc[first.to_numpy()], f"(?i)(?P<found>{pattern})")
     words = pd.Series(found.fillna(fallback).astype("str").str.strip("/._?#-").str.lower().to_numpy(),
                       index=first.index)
     return words.reindex(fired).fillna(fallback).to_numpy(dtype=object)

@@ -32,10 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from lib.analysis.anchors import AnchorContext, exact_match_mask
+from lib.analysis.text import extract_first
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
 LOW_AUTHORITY = 5
@@ -251,26 +249,12 @@ def _domain_masks(facts: pd.DataFrame, context: RiskContext) -> pd.Series:
     return mask
 
 
-_IPV4 = r"^(\d+\.\d+\.\d+)\.\d+$"
+_IPV4 = r"^(?P<found>\d+\.\d+\.\d+)\.\d+$"
 
 
 def subnets(ips: pd.Series) -> pd.Series:
-    """The /24 network ("1.2.3") of each dotted IPv4 address (the `_IPV4` pattern), NA for anything else.
-
-    In Arrow for plain ASCII addresses (nearly all), where [0-9] and $ mean what Python's \\d and $ mean;
-    Python's re for the rest (Unicode digits, a trailing newline). pandas' str.extract would run Python's
-    re on every address: ~0.17 s per 400,000.
-    """
-    text = ips.fillna("").astype("str")
-    plain = (text.str.isascii() & ~text.str.contains("\n", regex=False)).to_numpy(bool)
-    # struct_field, not .field: it keeps the struct's nulls (rows that did not match).
-    found = pc.struct_field(pc.extract_regex(pa.array(text.array), r"^(?P<net>[0-9]+\.[0-9]+\.[0-9]+)\.[0-9]+$"),
-                            [0])
-    nets = np.asarray(found.to_numpy(zero_copy_only=False), dtype=object)
-    if not plain.all():
-        other = np.flatnonzero(~plain)
-        nets[other] = text.iloc[other].str.extract(_IPV4, expand=False).to_numpy(dtype=object)
-    return pd.Series(pd.array(nets, dtype="str"), index=ips.index)
+    """The /24 network ("1.2.3") of each dotted IPv4 address (the `_IPV4` pattern), NA for anything else."""
+    return extract_first(ips.fillna(""), _IPV4)
 
 
 def _in_network(ips: pd.Series) -> np.ndarray:

@@ -1,0 +1,34 @@
+"""Regex work on text columns in Arrow where Arrow's RE2 and Python's `re` give the same answer.
+
+pandas runs `str.extract` in Python for every row. For ASCII text without line breaks RE2 and Python
+agree on the constructs the analyses use (\\d, \\b, \\w, case-insensitive matching, ^ and $), so those
+rows go through Arrow and only the others (Unicode letters or digits, a trailing newline) through Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+GROUP = "found"
+
+
+def extract_first(texts: pd.Series, pattern: str) -> pd.Series:
+    """`texts.str.extract(pattern, expand=False)` (str dtype, NA where nothing matched, named `found`) for a
+    pattern whose one capturing group is named `found`: `(?P<found>...)`."""
+    text = texts.fillna("").astype("str")
+    if text.empty:
+        return pd.Series(pd.array([], dtype="str"), index=texts.index, name=GROUP)
+    plain = (text.str.isascii() & ~text.str.contains("\n", regex=False)).to_numpy(bool)
+    # struct_field keeps the struct's nulls (rows that did not match); .field() would not.
+    found = pc.struct_field(pc.extract_regex(pa.array(text.array), pattern), [0])
+    values = np.asarray(found.to_numpy(zero_copy_only=False), dtype=object)
+    if not plain.all():
+        other = np.flatnonzero(~plain)
+        values[other] = text.iloc[other].str.extract(pattern, expand=False).to_numpy(dtype=object)
+    missing = texts.isna().to_numpy(bool)
+    if missing.any():  # pandas gives NA for a missing text, whatever the pattern
+        values[missing] = None
+    return pd.Series(pd.array(values, dtype="str"), index=texts.index, name=GROUP)
