@@ -187,8 +187,8 @@ with tab_queue:
         display, key=table_key, sort_by=["risk_score", "backlinks"],
         what="referring domains", file_stem=f"{workspace.own_domain}-audit-queue", select=True,
         height=420 if len(display) > 10 else "auto",
-        columns=[c for c in ["domain", "risk_score", "decision", components.MARK_COLUMN, "markers", "backlinks",
-                             "anchors", "reasons", "note", "decided_at"]],
+        columns=["domain", "risk_score", "decision", components.MARK_COLUMN, "markers", "backlinks", "anchors",
+                 "reasons", "note", "decided_at"],
         overrides={
             **components.mark_column_config(),
             "domain": st.column_config.TextColumn("Domain", pinned=True),

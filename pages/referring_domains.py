@@ -130,9 +130,8 @@ display = view["display"]
 selected = data_table(
     display, key=view["key"], sort_by=["domain_ascore", "backlinks"],
     what="referring domains",
-    columns=[c for c in ["domain", "domain_ascore", "backlinks", "follow_share", "category", "mark", "note",
-                         "first_seen", "last_seen", "country", "ip", "tld", "category_reason", "live_backlinks",
-                         "best_page_ascore", "lost"]],
+    columns=["domain", "domain_ascore", "backlinks", "follow_share", "category", "mark", "note", "first_seen",
+             "last_seen", "country", "ip", "tld", "category_reason", "live_backlinks", "best_page_ascore", "lost"],
     overrides={
         "domain": st.column_config.TextColumn("Domain", pinned=True),
         "domain_ascore": st.column_config.ProgressColumn("Authority Score", min_value=0, max_value=100, format="%d"),

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from lib.analysis.anchors import AnchorContext, exact_match_mask
 from lib.analysis.text import extract_first
 
@@ -254,7 +255,7 @@ _IPV4 = r"^(?P<found>\d+\.\d+\.\d+)\.\d+$"
 
 def subnets(ips: pd.Series) -> pd.Series:
     """The /24 network ("1.2.3") of each dotted IPv4 address (the `_IPV4` pattern), NA for anything else."""
-    return extract_first(ips.fillna(""), _IPV4)
+    return extract_first(ips, _IPV4)
 
 
 def _in_network(ips: pd.Series) -> np.ndarray:
