@@ -15,6 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import tldextract
 
+from lib.arrow_strings import edge_characters, map_slices
+
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 _HOST_PATTERN = r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//(?:[^/?#:@]*@)?(?P<host>\[[^\]]*\]|[^/?#:]*)"
@@ -135,15 +137,14 @@ def _extract_hosts(text):
     # Python's re once per URL (seconds on a million backlinks).
     if isinstance(text, pa.ChunkedArray):
         text = text.chunk(0) if text.num_chunks == 1 else text.combine_chunks()
-    first = pc.utf8_slice_codeunits(text, 0, 1)
-    last = pc.utf8_slice_codeunits(text, -1)
-    if pc.any(pc.or_(pc.utf8_is_space(first), pc.utf8_is_space(last))).as_py():  # a copy only when needed
+    edges = edge_characters(text)
+    if edges and pc.any(pc.utf8_is_space(pa.array(sorted(edges), pa.string()))).as_py():  # a copy only when needed
         text = pc.utf8_trim_whitespace(text)
     has_scheme = pc.match_substring(text, "//")
     if not pc.all(has_scheme).as_py():
         text = pc.if_else(has_scheme, text, pc.binary_join_element_wise(pa.scalar("//", text.type), text,
                                                                         pa.scalar("", text.type)))
-    found = pc.struct_field(pc.extract_regex(text, _SIMPLE_HOST_PATTERN), "host")
+    found = map_slices(lambda part: pc.struct_field(pc.extract_regex(part, _SIMPLE_HOST_PATTERN), "host"), text)
     missed = pc.is_null(found)
     if pc.any(missed).as_py():
         full = pc.struct_field(pc.extract_regex(pc.filter(text, missed), _HOST_PATTERN), "host")

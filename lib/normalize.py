@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib import domains
+from lib.arrow_strings import edge_characters
 from lib.schema import BOOL, DATETIME, FLOAT, INT, KINDS, STRING, HeaderMatch, Kind, snake_case
 
 MAX_LISTED = 200  # problems listed one by one; the rest are counted
@@ -117,7 +118,10 @@ def canonicalize(raw: pd.DataFrame, match: HeaderMatch, lines: pd.Series | None 
     keep = pd.Series(True, index=frame.index)
     for col in kind.columns:
         if col.not_empty and col.name in raw_name:
-            empty = frame[col.name].isna() | (frame[col.name].astype("str").str.strip() == "")
+            values = frame[col.name]
+            # Text columns come out of _convert already stripped.
+            text = values if col.type == STRING else values.astype("str").str.strip()
+            empty = values.isna() | text.eq("")
             if empty.any():
                 problems.reject([RowProblem(int(line), f"empty {raw_name[col.name]!r}", raw_name[col.name])
                                  for line in lines[empty.to_numpy()]])
@@ -170,15 +174,13 @@ def _needs_strip(text: pd.Series) -> bool:
     """False when no cell starts or ends with whitespace: the text is kept as it is, sharing the raw
     column's memory instead of copying it (a million backlinks: ~300 MB less at the import's peak).
 
-    Only the distinct first and last characters are looked at (a few hundred, however long the column),
-    instead of running a regex over every cell.
+    Only the distinct first and last characters are looked at, read from Arrow's buffers, instead of
+    running a regex over every cell.
     """
     if not isinstance(text.array, pd.arrays.ArrowStringArray):
         return True
     values = pa.chunked_array(text.array._pa_array) if hasattr(text.array, "_pa_array") else pa.array(text.array)
-    edges = set(pc.unique(pc.utf8_slice_codeunits(values, 0, 1)).to_pylist())
-    edges |= set(pc.unique(pc.utf8_slice_codeunits(values, -1)).to_pylist())
-    return any(ch and ch.strip() != ch for ch in edges)  # exactly what str.strip would remove
+    return any(ch.strip() != ch for ch in edge_characters(values))  # exactly what str.strip would remove
 
 
 def _convert(values: pd.Series, type_: str) -> tuple[pd.Series, pd.Series]:

@@ -353,13 +353,14 @@ def _read_text_once(source: _Source, name: str, delimiter: str | None) -> Export
     header = _find_header(candidates, name)
     names = _unique_names(header.fields)
     body_start = _line_end_offset(source.data, source.start, header.last_line)
-    typed = _parse_typed(source.data, body_start, names, header.delimiter or ",", header.match.kind) \
+    breaks = source.data.count(_newline(source.data, body_start), body_start)  # once: both paths need it
+    typed = _parse_typed(source.data, body_start, names, header.delimiter or ",", header.match.kind, breaks) \
         if FAST_PATH else None
     if typed is not None:
         frame, invalid = typed, []
     else:
         frame, invalid = _parse_careful(source.data, body_start, names, header.delimiter or ",", name)
-    row_lines, invalid_lines = _line_map(source.data, body_start, len(frame), [n for n, *_ in invalid])
+    row_lines, invalid_lines = _line_map(source.data, body_start, len(frame), [n for n, *_ in invalid], breaks)
     rejected = [RowProblem(int(line) + header.last_line, f"expected {expected} fields, saw {actual}")
                 for line, (_, expected, actual, text) in zip(invalid_lines, invalid) if text.strip()]
     lines = row_lines + header.last_line
@@ -376,7 +377,7 @@ FAST_PATH = True
 _FAST_TYPES = {schema.BOOL: pa.bool_(), schema.DATETIME: pa.timestamp("ns")}
 
 
-def _parse_typed(data: bytes, start: int, names: list[str], delimiter: str, kind: schema.Kind
+def _parse_typed(data: bytes, start: int, names: list[str], delimiter: str, kind: schema.Kind, breaks: int
                  ) -> pd.DataFrame | None:
     mapping = schema.match_header(names, kind).mapping
     types = {n: _FAST_TYPES.get(kind.column(mapping[n]).type, pa.large_string()) if n in mapping
@@ -392,14 +393,23 @@ def _parse_typed(data: bytes, start: int, names: list[str], delimiter: str, kind
         invalid.append(1)  # the careful path numbers and reports it
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
+    def parse(newlines_in_values: bool) -> pa.Table:
+        return pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)[start:]),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=_BLOCK_SIZE),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=give_up),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values,
+                                             invalid_row_handler=give_up),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False, null_values=[""]),
         )
+
+    try:
+        # Splitting blocks at any line break is a third faster than minding quotes. It is right when every
+        # record is one line, which the count of line breaks proves; otherwise (a quoted line break, a
+        # blank line) the file is parsed again the careful way.
+        table = parse(newlines_in_values=False)
+        if not invalid and not _one_line_per_record(data, start, table.num_rows, breaks):
+            table = parse(newlines_in_values=True)
     except (pa.ArrowException, ValueError):
         return None
     if invalid or not table.num_rows:
@@ -529,21 +539,30 @@ def _parse_body_pandas(data: bytes, start: int, names: list[str], delimiter: str
     return frame.astype("str"), invalid
 
 
-def _line_map(data: bytes, start: int, rows: int, invalid_numbers: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _one_line_per_record(data: bytes, start: int, records: int, breaks: int) -> bool:
+    """Whether `records` records after `start`, with `breaks` line breaks there, are one line each.
+
+    A record ends at a line break (or the end of the data), so only records of one line each, with no
+    blank line between them, account for every break.
+    """
+    ends_with_newline = len(data) > start and data[-1:] == _newline(data, start)
+    return breaks == (records if ends_with_newline else records - 1)
+
+
+def _line_map(data: bytes, start: int, rows: int, invalid_numbers: list[int], breaks: int
+              ) -> tuple[np.ndarray, np.ndarray]:
     """Physical lines (relative to `start`, 1-based) of the parsed rows and of the invalid records.
 
     The parser numbers non-blank records from 1; when every record is one line and there are no
-    blank lines, record k is line k, which one count of line breaks proves without a map.
+    blank lines, record k is line k, which the count of line breaks (`breaks`) proves without a map.
     """
     records = rows + len(invalid_numbers)
     newline = _newline(data, start)
-    newlines = data.count(newline, start)
-    ends_with_newline = len(data) > start and data[-1:] == newline
     numbers = np.arange(1, records + 1)
     invalid = np.asarray(invalid_numbers, dtype=np.int64)
     if len(invalid):
         numbers = numbers[~np.isin(numbers, invalid)]
-    if newlines == (records if ends_with_newline else records - 1):
+    if _one_line_per_record(data, start, records, breaks):
         return numbers, invalid
     record_lines = _map_records(data, start, newline)
     if len(record_lines) != records or (len(invalid) and invalid.max() > records):

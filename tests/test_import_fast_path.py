@@ -79,3 +79,50 @@ def test_files_with_bad_rows_or_cells_give_the_careful_paths_result(bad):
         assert [p.line for p in problems.rejected] == [11]
     if bad == "blank":
         assert len(fast.normalized.frame) == 1_500
+
+
+def _line_break_options(monkeypatch) -> list[bool]:
+    """`newlines_in_values` of every pyarrow CSV parse the reader starts (a spy: the parse itself runs)."""
+    seen = []
+    original = readers.pacsv.read_csv
+
+    def spy(source, *, parse_options, **kwargs):
+        seen.append(parse_options.newlines_in_values)
+        return original(source, parse_options=parse_options, **kwargs)
+
+    monkeypatch.setattr(readers.pacsv, "read_csv", spy)
+    return seen
+
+
+def test_one_line_records_are_parsed_once_without_minding_quoted_line_breaks(monkeypatch):
+    seen = _line_break_options(monkeypatch)
+    lines = [HEADER] + [_row(i, title='"Quoted, with comma"') for i in range(1_200)]
+    fast = readers.read_export(("\n".join(lines) + "\n").encode("utf-8"), "example-backlinks-2024-03-10.csv")[0]
+    assert seen == [False]
+    assert len(fast.normalized.frame) == 1_200 and fast.normalized.frame.loc[0, "source_title"] == "Quoted, with comma 0"
+
+
+@pytest.mark.parametrize("block_size", [300, 1 << 22])
+def test_quoted_line_breaks_on_block_edges_give_the_careful_paths_result(monkeypatch, block_size):
+    # Small blocks put line breaks inside quoted titles on the edges of the blocks pyarrow splits the file into.
+    monkeypatch.setattr(readers, "_BLOCK_SIZE", block_size)
+    lines = [HEADER] + [_row(i, title='"Two\nlines"' if i % 3 == 0 else "Title") for i in range(1_200)]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    used = []
+    original = readers._parse_typed
+    monkeypatch.setattr(readers, "_parse_typed", lambda *a: used.append(r := original(*a)) or r)
+    fast, careful = _both(data)
+    _assert_same(fast, careful)
+    assert fast.normalized.frame.loc[3, "source_title"] == "Two\nlines 3"
+    assert [p.line for p in fast.normalized.problems.rejected] == []
+    if block_size > len(data):
+        assert used[0] is not None  # one block: the fast path read it, minding quotes the second time
+
+
+def test_a_blank_line_costs_a_second_parse_not_a_row(monkeypatch):
+    seen = _line_break_options(monkeypatch)
+    lines = [HEADER] + [_row(i) for i in range(1_200)]
+    lines.insert(600, "")
+    fast = readers.read_export(("\n".join(lines) + "\n").encode("utf-8"), "example-backlinks-2024-03-10.csv")[0]
+    assert seen == [False, True]
+    assert len(fast.normalized.frame) == 1_200
