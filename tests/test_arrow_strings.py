@@ -40,9 +40,14 @@ def test_any_text_sliced_and_chunked(values, cut, length):
 
 def test_map_slices_gives_the_kernel_answer_in_order(monkeypatch):
     monkeypatch.setattr(arrow_strings, "PARALLEL_MIN_ROWS", 10)
+    monkeypatch.setattr(arrow_strings.os, "cpu_count", lambda: 2)
     values = pa.array([f"https://host{i % 7}.example/{i}" for i in range(1_001)], pa.large_string())
 
     def kernel(part: pa.Array) -> pa.Array:
         return pc.struct_field(pc.extract_regex(part, r"//(?P<host>[^/]*)"), "host")
 
-    assert map_slices(kernel, values).equals(kernel(values))
+    in_slices = map_slices(kernel, values)
+    assert isinstance(in_slices, pa.ChunkedArray) and in_slices.num_chunks > 1  # it did split the work
+    assert in_slices.combine_chunks().equals(kernel(values))
+    chunked = pa.chunked_array([values.slice(0, 400), values.slice(400)])
+    assert map_slices(kernel, chunked).combine_chunks().equals(kernel(values))

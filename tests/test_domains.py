@@ -1,4 +1,7 @@
 import pandas as pd
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lib import domains
 
@@ -27,7 +30,7 @@ def test_vectorised_suffix_walk_agrees_with_tldextract_per_host():
              "foo.s3.amazonaws.com", "s3.amazonaws.com", "x.y.compute-1.amazonaws.com", "a.b.c.d.e.f.example.co.uk",
              "co.uk", "com", "localhost", "1.2.3.4", "foo.xn--p1ai", "bücher.de", "a..b.com", "[::1]", "a_b.example.com",
              "x.blogspot.co.uk", "nosuchtld", "a.nosuchtld", ""]
-    found, suffix = domains._split_hosts(hosts)
+    found, suffix = (values.to_pylist() for values in domains._split_hosts(hosts))
     expected = [domains._split_host(h) if h else ("", "") for h in hosts]
     assert list(zip(found, suffix)) == expected
     assert (found[0], suffix[0]) == ("a.b.ck", "b.ck")
@@ -43,3 +46,11 @@ def test_host_parts_equal_hosts_then_domains_and_suffixes():
     assert domain.tolist()[:7] == ["example.co.uk", "x.b.ck", "a.com", "", "[::1]", "", "foo.blogspot.com"]
     assert suffix.tolist()[:7] == ["co.uk", "b.ck", "com", "", "", "", "blogspot.com"]
     assert list(domain.index) == list(range(100, 121)) and str(domain.dtype) == "str"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="wW.aZ-_0 \t\u0130\u00e9\x1c", max_size=9), max_size=10))
+def test_hosts_are_cleaned_in_arrow_exactly_as_clean_host_does(values):
+    # Arrow lowers ASCII only and trims its own whitespace: anything else must still end up as clean_host has it.
+    cleaned = domains._clean_hosts(pa.array(values, pa.large_string())).to_pylist()
+    assert cleaned == [domains.clean_host(v) for v in values]
