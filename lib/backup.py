@@ -39,7 +39,7 @@ def backup(destination: Path, root: Path | None = None) -> Path:
         for path in sorted(source.rglob("*")):
             relative = path.relative_to(source)
             if (path.is_file() and relative.parts[0] not in SKIPPED and not relative.name.startswith(db.DB_NAME)
-                    and not path.name.endswith(".tmp")):
+                    and not any(part.endswith(".tmp") for part in relative.parts)):
                 archive.write(path, relative.as_posix())
     partial.replace(target)  # a backup that stopped halfway never looks like a finished one
     return target

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 ENV_DATA_DIR = "LINKSCOPE_DATA_DIR"
 DB_NAME = "linkscope.db"
@@ -97,18 +101,71 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+# A table this long is written as one Parquet file per core, in parallel (Arrow writes one file on one
+# thread: a million backlinks take ~0.65 s as one file, ~0.4 s as two).
+PARALLEL_PARQUET_MIN_ROWS = 200_000
+
+
 def atomic_write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write `frame` at `path`: one Parquet file, or for long tables a folder of parts `part-<i>.parquet`.
+
+    Either appears complete or not at all (written under a temporary name, then renamed); read it back
+    with `read_parquet`.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    if len(frame) < PARALLEL_PARQUET_MIN_ROWS:
+        _atomic_write_one(frame, path)
+        return
+    workers = max(2, min(os.cpu_count() or 1, 4))  # the same folder layout on any machine
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        step = -(-len(frame) // workers)
+
+        def write(part: int) -> None:
+            _write_parquet(table.slice(part * step, step), tmp / f"part-{part}.parquet")
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(write, range(workers)))
+        os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    """What `atomic_write_parquet` wrote at `path`, as the frame it was given."""
+    if not path.is_dir():
+        return pd.read_parquet(path)
+    parts = sorted(path.glob("part-*.parquet"), key=lambda p: int(p.stem.removeprefix("part-")))
+    if not parts:
+        raise FileNotFoundError(f"no Parquet parts in {path}")
+    return pa.concat_tables([pq.read_table(p) for p in parts]).to_pandas()
+
+
+def remove_parquet(path: Path) -> None:
+    """Delete what `atomic_write_parquet` wrote at `path` (nothing there is fine)."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _atomic_write_one(frame: pd.DataFrame, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        # LZ4: measured on a million backlinks, faster to write than zstd and about three times faster
-        # to read back (re-opening a workspace), for files ~45% larger (55 MB instead of 38 MB).
-        frame.to_parquet(tmp, index=False, compression="lz4")
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
+        _write_parquet(pa.Table.from_pandas(frame, preserve_index=False), Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    # LZ4: measured on a million backlinks, faster to write than zstd and about three times faster
+    # to read back (re-opening a workspace), for files ~45% larger (55 MB instead of 38 MB).
+    pq.write_table(table, path, compression="lz4")
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())

@@ -150,7 +150,7 @@ def find_by_hash(workspace_id: str, content_hash: str, root: Path | None = None)
 
 
 def load_frame(snapshot: Snapshot, root: Path | None = None) -> pd.DataFrame:
-    return pd.read_parquet((root or db.data_dir()) / snapshot.file)
+    return db.read_parquet((root or db.data_dir()) / snapshot.file)
 
 
 def delete_snapshot(snapshot_id: int, root: Path | None = None) -> None:
@@ -159,7 +159,7 @@ def delete_snapshot(snapshot_id: int, root: Path | None = None) -> None:
         row = conn.execute("SELECT file FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
         conn.execute("DELETE FROM snapshots WHERE id = ?", (snapshot_id,))
     if row:
-        (base / row["file"]).unlink(missing_ok=True)
+        db.remove_parquet(base / row["file"])
 
 
 def delete_workspace_files(workspace_id: str, root: Path | None = None) -> None:
@@ -167,7 +167,8 @@ def delete_workspace_files(workspace_id: str, root: Path | None = None) -> None:
 
 
 def remove_orphans(root: Path | None = None) -> list[Path]:
-    """Files no snapshot row points at (an import killed between file and row), and stray temp files."""
+    """Files (or folders of parts) no snapshot row points at (an import killed between file and row), and
+    stray temp files."""
     base = root or db.data_dir()
     with db.session(DDL, root) as conn:
         known = {r["file"] for r in conn.execute("SELECT file FROM snapshots")}
@@ -178,6 +179,6 @@ def remove_orphans(root: Path | None = None) -> list[Path]:
             # A temp file younger than a minute may belong to an import that is still running.
             if path.name.endswith(".tmp") and (datetime.now().timestamp() - os.path.getmtime(path)) < 60:
                 continue
-            path.unlink(missing_ok=True)
+            db.remove_parquet(path)
             removed.append(path)
     return removed

@@ -55,3 +55,29 @@ def test_a_backup_taken_while_another_connection_writes_is_consistent(data_dir, 
     with sqlite3.connect(tmp_path / "out" / "linkscope.db") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("SELECT COUNT(*) FROM t").fetchone() == (0,)
+
+
+def test_a_snapshot_kept_as_parts_is_backed_up_and_a_half_written_folder_is_not(data_dir, tmp_path, monkeypatch):
+    from datetime import date
+
+    import pandas as pd
+
+    from lib import db
+    from lib.backup import backup
+    from lib.workspaces import create_workspace
+
+    monkeypatch.setattr(db, "PARALLEL_PARQUET_MIN_ROWS", 1)
+    workspace = create_workspace("Acme", "acme.com")
+    frame = pd.DataFrame({"domain": pd.array(["a.com", "b.com", "c.com"], dtype="str")})
+    snap = snapshots.save_snapshot(workspace.id, "referring_domains", frame, target_domain="acme.com",
+                                   source="upload", source_name="x.csv", data_date=date(2024, 1, 1))
+    half_written = data_dir / "workspaces" / workspace.id / "snapshots" / ".y.parquet.123.tmp"
+    half_written.mkdir()
+    (half_written / "part-0.parquet").write_bytes(b"PAR1 half")
+    archive = backup(tmp_path / "backups", data_dir)
+    restored = tmp_path / "restored"
+    with zipfile.ZipFile(archive) as zipped:
+        names = zipped.namelist()
+        zipped.extractall(restored)
+    assert not any(".tmp" in name for name in names)
+    pd.testing.assert_frame_equal(snapshots.load_frame(snap, restored), frame)

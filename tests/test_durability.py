@@ -125,13 +125,14 @@ def test_killing_imports_at_random_moments_leaves_every_snapshot_readable(acme, 
 
     for _ in range(2):  # anywhere: reading the file, writing the snapshot, committing its row
         crash(wait_for="imported", after=rng.uniform(0.0, 1.0))
-    for _ in range(3):  # inside the Parquet write
-        crash(wait_for="writing", after=rng.uniform(0.0, 0.05))
-    for _ in range(2):  # the file in place, its row not yet written
+    for parts in ((), (), ("--parts",), ("--parts",)):  # inside the Parquet write: one file, a folder of parts
+        crash(*parts, wait_for="writing", after=rng.uniform(0.0, 0.05))
+    for parts in ((), ("--parts",)):  # the file (or folder) in place, its row not yet written
         before = len(leftovers(data_dir))
-        crash("--pause-after-write", "2", wait_for="written", after=0.0)
+        crash("--pause-after-write", "2", *parts, wait_for="written", after=0.0)
         orphans_made += len(leftovers(data_dir)) - before
     assert orphans_made == 2
+    assert any(p.is_dir() for p in leftovers(data_dir))  # a folder of parts was left in place
 
     stray = leftovers(data_dir)
     assert any(p.name.endswith(".tmp") for p in stray)  # at least one kill did land inside a file write

@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lib import snapshots
+from lib import db, snapshots
 from lib.workspaces import create_workspace
 
 
@@ -57,11 +57,14 @@ def test_orphan_files_from_a_crashed_import_are_removed(workspace, data_dir):
     assert (data_dir / kept.file).exists()
 
 
-def test_a_failed_write_leaves_no_row_and_no_file(workspace, data_dir, monkeypatch):
+@pytest.mark.parametrize("parts", [False, True])
+def test_a_failed_write_leaves_no_row_and_no_file(workspace, data_dir, monkeypatch, parts):
+    if parts:
+        monkeypatch.setattr(db, "PARALLEL_PARQUET_MIN_ROWS", 1)
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", explode)
+    monkeypatch.setattr(db.pq, "write_table", explode)
     with pytest.raises(OSError):
         snapshots.save_snapshot(workspace.id, "anchors", refdomains("a.com"), target_domain="acme.com",
                                 source="upload", source_name="x.csv", data_date=date(2024, 1, 1))
@@ -75,3 +78,38 @@ def test_data_date_prefers_the_file_name_then_last_seen():
     assert snapshots.data_date_of(frame, date(2023, 7, 1)) == date(2023, 7, 1)
     assert snapshots.data_date_of(frame) == date(2024, 3, 1)
     assert snapshots.data_date_of(pd.DataFrame({"x": [1]})) == date.today()
+
+
+def backlinks_frame(rows: int) -> pd.DataFrame:
+    return pd.DataFrame({
+        "source_url": pd.array([f"https://s{i % 97}.example/p/{i}" for i in range(rows)], dtype="str"),
+        "page_ascore": pd.array([i % 100 if i % 11 else None for i in range(rows)], dtype="Int64"),
+        "nofollow": [i % 3 == 0 for i in range(rows)],
+        "first_seen": pd.to_datetime(["2024-03-01"] * rows) + pd.to_timedelta(range(rows), unit="min"),
+    })
+
+
+def test_a_long_table_is_kept_as_a_folder_of_parts_that_reads_back_in_order(workspace, data_dir, monkeypatch):
+    monkeypatch.setattr(db, "PARALLEL_PARQUET_MIN_ROWS", 1_000)
+    frame = backlinks_frame(2_501)
+    snap = snapshots.save_snapshot(workspace.id, "backlinks", frame, target_domain="acme.com", source="upload",
+                                   source_name="big.csv", data_date=date(2024, 3, 1))
+    folder = data_dir / snap.file
+    assert folder.is_dir() and len(list(folder.glob("part-*.parquet"))) >= 2
+    pd.testing.assert_frame_equal(snapshots.load_frame(snap), frame)
+    short = snapshots.save_snapshot(workspace.id, "backlinks", frame.head(999), target_domain="acme.com",
+                                    source="upload", source_name="small.csv", data_date=date(2024, 3, 2))
+    assert (data_dir / short.file).is_file()
+    snapshots.delete_snapshot(snap.id)
+    assert not folder.exists() and (data_dir / short.file).exists()
+
+
+def test_an_orphan_folder_of_parts_is_removed(workspace, data_dir, monkeypatch):
+    monkeypatch.setattr(db, "PARALLEL_PARQUET_MIN_ROWS", 1)
+    snap = snapshots.save_snapshot(workspace.id, "backlinks", backlinks_frame(10), target_domain="acme.com",
+                                   source="upload", source_name="x.csv", data_date=date(2024, 1, 1))
+    orphan = data_dir / "workspaces" / workspace.id / "snapshots" / "backlinks-acme.com-crashed.parquet"
+    db.atomic_write_parquet(backlinks_frame(10), orphan)
+    assert orphan.is_dir()
+    assert snapshots.remove_orphans() == [orphan]
+    assert not orphan.exists() and (data_dir / snap.file).is_dir()

@@ -11,7 +11,8 @@ moment knows which writes must survive.
 never skipped as a duplicate) and prints `imported <snapshot id> <rows>`. `marks` saves every kind of user
 decision about domain `d<i>.example` — a mark, an audit decision (with its history row) and an outreach
 prospect with a note — and sets a workspace setting to i, printing `saved <i>`. With --announce, the
-import also prints `writing <file>` / `written <file>` around each snapshot file it writes.
+import also prints `writing <file>` / `written <file>` around each snapshot file it writes; with --parts,
+it writes each snapshot as a folder of Parquet parts (what a table of a million rows gets).
 """
 
 from __future__ import annotations
@@ -99,7 +100,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--announce", action="store_true", help="print `writing` / `written` around file writes")
     parser.add_argument("--pause-after-write", type=float, default=0.0, help="seconds between file and row")
+    parser.add_argument("--parts", action="store_true",
+                        help="write every snapshot as a folder of Parquet parts, as long tables are written")
     args = parser.parse_args(argv)
+    if args.parts:
+        from lib import db
+
+        db.PARALLEL_PARQUET_MIN_ROWS = 2
     if args.announce:
         announce_file_writes(args.pause_after_write)
     if args.mode == "import":
