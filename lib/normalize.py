@@ -185,7 +185,8 @@ def _needs_strip(text: pd.Series) -> bool:
 
 def _convert(values: pd.Series, type_: str) -> tuple[pd.Series, pd.Series]:
     """Typed values and a mask of cells that had text but could not be read."""
-    if (type_ == BOOL and values.dtype == bool) or (type_ == DATETIME and str(values.dtype) == "datetime64[ns]"):
+    if (type_ == BOOL and values.dtype == bool) or (type_ == DATETIME and str(values.dtype) == "datetime64[ns]") \
+            or (type_ == INT and str(values.dtype) == "Int64"):
         return values, pd.Series(False, index=values.index)  # typed by the reader's fast path
     if type_ != STRING and len(values) > 1_000 and isinstance(values.array, pd.arrays.ArrowStringArray):
         # Flags, counts and dates take few distinct values: convert each once and map back by code.

@@ -368,13 +368,15 @@ def _read_text_once(source: _Source, name: str, delimiter: str | None) -> Export
     return ExportFile(name, normalized, source.encoding, header.delimiter, None)
 
 
-# The fast path: flag and date columns parsed by pyarrow straight into their types (no text to build
-# and convert). It accepts only what the careful path reads the same way (ISO dates within
-# datetime64[ns], true/false/1/0 in the usual spellings, empty cells) and gives up on anything else,
+# The fast path: flag, count and date columns parsed by pyarrow straight into their types (no text to
+# build and convert). It accepts only what the careful path reads the same way (ISO dates within
+# datetime64[ns], true/false/1/0 in the usual spellings, plain integers up to 2**62, empty cells) and
+# gives up on anything else,
 # on any row of the wrong width and on blank rows: the careful path then reads the file as text and
 # reports every problem. Module-level so tests can compare the two paths.
 FAST_PATH = True
-_FAST_TYPES = {schema.BOOL: pa.bool_(), schema.DATETIME: pa.timestamp("ns")}
+_FAST_TYPES = {schema.BOOL: pa.bool_(), schema.DATETIME: pa.timestamp("ns"), schema.INT: pa.int64()}
+_LARGEST_INT = 2**62  # lib.normalize.parse_numbers reports larger counts as unreadable
 
 
 def _parse_typed(data: bytes, start: int, names: list[str], delimiter: str, kind: schema.Kind, breaks: int
@@ -427,6 +429,12 @@ def _parse_typed(data: bytes, start: int, names: list[str], delimiter: str, kind
     for n, column in zip(names, table.columns):
         if types[n] == pa.bool_():
             columns[n] = pd.Series(pc.fill_null(column, False).to_numpy(), dtype=bool)
+        elif types[n] == pa.int64():
+            extremes = pc.min_max(column)
+            if (extremes["max"].as_py() or 0) > _LARGEST_INT or (extremes["min"].as_py() or 0) < -_LARGEST_INT:
+                return None
+            missing = pc.is_null(column).to_numpy(zero_copy_only=False)
+            columns[n] = pd.Series(pd.arrays.IntegerArray(pc.fill_null(column, 0).to_numpy(), missing))
         elif types[n] == pa.large_string():
             columns[n] = pd.Series(pd.array(column, dtype="str"))
         else:

@@ -126,3 +126,21 @@ def test_a_blank_line_costs_a_second_parse_not_a_row(monkeypatch):
     fast = readers.read_export(("\n".join(lines) + "\n").encode("utf-8"), "example-backlinks-2024-03-10.csv")[0]
     assert seen == [False, True]
     assert len(fast.normalized.frame) == 1_200
+
+
+@pytest.mark.parametrize("cell, fast_path_reads_it", [
+    ("", True), ("-3", True), ("+7", False), ("007", True), (str(2**62), True), (str(-2**62), True),
+    ('"1,234"', False), (" 12 ", True), ("12.6", False), ("n/a", False), (str(2**62 + 1), False),
+    (str(-2**63), False), ("99999999999999999999", False),
+])
+def test_counts_and_scores_read_by_the_fast_path_or_left_to_the_careful_one(monkeypatch, cell, fast_path_reads_it):
+    lines = [HEADER] + [_row(i) for i in range(1_200)]
+    lines[7] = cell + "," + lines[7].split(",", 1)[1]  # Page ascore
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    used = []
+    original = readers._parse_typed
+    monkeypatch.setattr(readers, "_parse_typed", lambda *a: used.append(r := original(*a)) or r)
+    fast, careful = _both(data)
+    _assert_same(fast, careful)
+    assert (used[0] is not None) == fast_path_reads_it
+    assert str(fast.normalized.frame["page_ascore"].dtype) == "Int64"
