@@ -68,7 +68,7 @@ def measure_reopen(bench, size: str, repeat: int) -> list[Result]:
                  group="reopen")
     one.values = timed(lambda: snapshots.load_frame(latest, bench.root), repeat)
     # What the pages of a re-opened workspace load: both Backlinks snapshots, Referring Domains, Anchors.
-    all_ = Result("re-open: load every snapshot the pages read (4 files)", size, target=1.0, ratio_to=PANDAS,
+    all_ = Result("re-open: load every snapshot the pages read (4 snapshots)", size, target=1.0, ratio_to=PANDAS,
                   group="reopen")
     all_.values = timed(lambda: [snapshots.load_frame(s, bench.root) for s in every], repeat)
     return [one, all_]
