@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.analysis.text import extract_first
+from lib import arrow_strings
+from lib.analysis.text import contains, extract_first, sliced
 
 PATTERNS = (
     r"^(?P<found>\d+\.\d+\.\d+)\.\d+$",  # an IPv4 address's network (\d: Unicode digits in Python)
@@ -30,3 +31,22 @@ def test_examples_of_each_case(pattern):
 def test_same_answer_as_pandas_on_any_text(values, pattern):
     texts = pd.Series(pd.array(values, dtype="str"))
     pd.testing.assert_series_equal(extract_first(texts, pattern), texts.str.extract(pattern, expand=False))
+
+
+CONTAINS_PATTERNS = (r"\bnews\b", r"(?i)\b(?:forum|caf\u00e9)s?\b", r"/links$", r"\w+ing", r"[\-_.]")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="news /likg\u00e9\u00c9N\n_.-", max_size=12), min_size=0, max_size=12),
+       st.sampled_from(CONTAINS_PATTERNS), st.booleans())
+def test_contains_on_slices_answers_as_pandas_on_the_whole_column(values, pattern, case):
+    # Slices of a few rows each: one may be ASCII (pandas lets RE2 answer) and the next not (Python's re).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrow_strings, "PARALLEL_MIN_ROWS", 2)
+        patch.setattr(arrow_strings.os, "cpu_count", lambda: 4)
+        texts = pd.Series(pd.array(values, dtype="str"))
+        expected = texts.str.contains(pattern, case=case, regex=True).fillna(False).to_numpy(bool)
+        assert contains(texts, pattern, case).tolist() == expected.tolist()
+        halves = sliced(texts, lambda part: part.str.replace(pattern, "", regex=True))
+        assert (len(halves) > 1) == (len(values) >= 2)  # the work was split
+        assert pd.concat(halves).tolist() == texts.str.replace(pattern, "", regex=True).tolist()

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.analysis.text import extract_first
+from lib.analysis.text import contains, extract_first
 
 CATEGORIES = ("industry_blog", "directory", "partner", "resource_page", "news", "forum", "suspicious")
 CATEGORY_LABELS = {
@@ -152,7 +152,7 @@ def _sample(backlinks: pd.DataFrame) -> pd.DataFrame:
 def _matches(text: pd.Series, pattern: str) -> np.ndarray:
     if not pattern or text.empty:
         return np.zeros(len(text), dtype=bool)
-    return text.str.contains(pattern, case=False, regex=True).fillna(False).to_numpy(dtype=bool)
+    return contains(text, pattern, case=False)
 
 
 def _extract(labels: pd.Series, words: str) -> pd.Series:
@@ -175,6 +175,7 @@ class _Texts:
         self.text = text
         self.distinct = pd.factorize(text, sort=False) if distinct and len(text) else None
         self.candidates: np.ndarray | None = None  # row positions that may match a prefiltered pattern
+        self.candidate_text: pd.Series | None = None  # their texts, taken once for every pattern
         self.covered: frozenset[str] = frozenset()
 
     def prefilter(self, patterns) -> None:
@@ -183,6 +184,7 @@ class _Texts:
             return
         union = _matches(self.text, "|".join(f"(?:{p})" for p in patterns))
         self.candidates, self.covered = np.flatnonzero(union), frozenset(patterns)
+        self.candidate_text = self.text.iloc[self.candidates]
 
     def hits(self, pattern: str) -> np.ndarray:
         if self.candidates is None or pattern not in self.covered:
@@ -191,7 +193,7 @@ class _Texts:
                 return _matches(pd.Series(uniques, dtype="str"), pattern).take(codes)
             return _matches(self.text, pattern)
         hit = np.zeros(len(self.text), dtype=bool)
-        hit[self.candidates] = _matches(self.text.iloc[self.candidates], pattern)
+        hit[self.candidates] = _matches(self.candidate_text, pattern)
         return hit
 
 

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis.categories import NAME_TERM_MIN, keyword_terms
+from lib.analysis.text import sliced
 
 MAX_WEIGHT = 5
 NEUTRAL = 0.5  # a part unknown for one domain
@@ -124,9 +125,9 @@ def relevance(domains: pd.Series, keywords: Sequence[str], brand_terms: Sequence
         return pd.Series(np.nan, index=domains.index)
     # Domain names glue words together ("coffeegrinderreviews"): match with separators removed, and only
     # longer keyword words, as lib.analysis.categories does, so "pour" does not hit "pourquoi".
-    name = domains.astype("str").str.lower().str.replace(r"[\-_.]", "", regex=True)
     whole, words = _patterns(keywords, brand_terms, NAME_TERM_MIN)
-    score = _hits(name, whole, words)
+    score = np.concatenate(sliced(domains.astype("str"), lambda names: _hits(
+        names.str.lower().str.replace(r"[\-_.]", "", regex=True), whole, words))) if len(domains) else np.zeros(0)
     if text_scores is not None and len(text_scores):
         at = pd.Index(text_scores.index, dtype="str").get_indexer(domains.astype("str"))
         score = np.maximum(score, np.where(at >= 0, text_scores.to_numpy(dtype="float64")[at], 0.0))
@@ -142,6 +143,12 @@ _SEPARATORS = f"[{_SPACES}\\-_.]+"
 def _text_hits(texts: pd.Series, keywords: Sequence[str], brand_terms: Sequence[str]) -> np.ndarray:
     """KEYWORD_HIT where a whole keyword or brand term is in a title or anchor (separators ignored), else
     WORD_HIT where a keyword word stands as a word, else 0."""
+    if not len(texts):
+        return np.zeros(0)
+    return np.concatenate(sliced(texts, lambda part: _text_hits_of(part, keywords, brand_terms)))
+
+
+def _text_hits_of(texts: pd.Series, keywords: Sequence[str], brand_terms: Sequence[str]) -> np.ndarray:
     text = texts.str.lower()
     whole, _ = _patterns(keywords, brand_terms, NAME_TERM_MIN)
     _, words = _patterns(keywords, brand_terms, 3)

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis.anchors import AnchorContext, exact_match_mask
-from lib.analysis.text import extract_first
+from lib.analysis.text import extract_first, sliced
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
 LOW_AUTHORITY = 5
@@ -157,9 +157,13 @@ def _stuffed(domains: pd.Index, keyword_words: set[str]) -> np.ndarray:
     if not len(domains):
         return np.zeros(0, dtype=bool)
     names = pd.Series(domains.astype("str"), dtype="str").fillna("")
-    label = names.str.replace(r"(?s)\..*$", "", regex=True)  # before the first dot, in Arrow
     pattern = "|".join(re.escape(w) for w in sorted(SALES_WORDS | keyword_words))
-    candidate = (label.str.lower().str.contains(pattern, regex=True) | ~label.str.isascii()).to_numpy(bool)
+
+    def candidates(part: pd.Series) -> np.ndarray:
+        label = part.str.replace(r"(?s)\..*$", "", regex=True)  # before the first dot, in Arrow
+        return (label.str.lower().str.contains(pattern, regex=True) | ~label.str.isascii()).to_numpy(bool)
+
+    candidate = np.concatenate(sliced(names, candidates))
     out = np.zeros(len(names), dtype=bool)
     picked = np.flatnonzero(candidate)
     out[picked] = [keyword_stuffed(d, keyword_words) for d in names.to_numpy(dtype=object)[picked]]
@@ -287,7 +291,8 @@ def _in_burst(first_seen: pd.Series, names: pd.Series, keyword_words: set[str]) 
 # no reason to link to you. Whole words only, so "bet" does not fire on "better" nor "loan" on "loaned".
 SPAM_TOPICS = ("casino", "casinos", "poker", "betting", "slots", "porn", "xxx", "viagra", "cialis", "pills",
                "payday", "loans", "escort", "escorts", "replica", "forex", "essay", "essays")
-_SPAM_TOPIC = re.compile(r"\b(?:" + "|".join(SPAM_TOPICS) + r")\b", re.IGNORECASE)
+# A pattern string, not a compiled pattern with flags: pandas runs those in Python's re on every row.
+_SPAM_TOPIC = r"(?i)\b(?:" + "|".join(SPAM_TOPICS) + r")\b"
 
 
 def _offtopic(titles: pd.Series, keyword_words: set[str]) -> np.ndarray:
@@ -295,12 +300,17 @@ def _offtopic(titles: pd.Series, keyword_words: set[str]) -> np.ndarray:
     codes, distinct = pd.factorize(titles, sort=False)
     if not len(distinct):
         return np.zeros(len(titles), dtype=bool)
-    names = pd.Series(distinct, dtype="str").str.lower()
-    spam = names.str.contains(_SPAM_TOPIC, regex=True)
-    if keyword_words:
-        spam &= ~names.str.contains(r"\b(?:" + "|".join(re.escape(w) for w in sorted(keyword_words)) + r")\b",
-                                    regex=True)
-    return np.where(codes >= 0, spam.to_numpy(bool).take(np.maximum(codes, 0)), False)
+    on_topic = r"\b(?:" + "|".join(re.escape(w) for w in sorted(keyword_words)) + r")\b" if keyword_words else None
+
+    def spam_of(titles_: pd.Series) -> np.ndarray:
+        names = titles_.str.lower()
+        spam = names.str.contains(_SPAM_TOPIC, regex=True).to_numpy(bool)
+        if on_topic:
+            spam = spam & ~names.str.contains(on_topic, regex=True).to_numpy(bool)
+        return spam
+
+    spam = np.concatenate(sliced(pd.Series(distinct, dtype="str"), spam_of))
+    return np.where(codes >= 0, spam.take(np.maximum(codes, 0)), False)
 
 
 def _link_masks(backlinks: pd.DataFrame, context: RiskContext) -> pd.Series:

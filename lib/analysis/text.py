@@ -7,12 +7,17 @@ rows go through Arrow and only the others (Unicode letters or digits, a trailing
 
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.arrow_strings import in_slices
+
 GROUP = "found"
+T = TypeVar("T")
 
 
 def extract_first(texts: pd.Series, pattern: str) -> pd.Series:
@@ -32,3 +37,21 @@ def extract_first(texts: pd.Series, pattern: str) -> pd.Series:
     if missing.any():  # pandas gives NA for a missing text, whatever the pattern
         values[missing] = None
     return pd.Series(pd.array(values, dtype="str"), index=texts.index, name=GROUP)
+
+
+def sliced(texts: pd.Series, method: Callable[[pd.Series], T]) -> list[T]:
+    """`method` (element-wise pandas string work) on consecutive slices of `texts`, one per core, in order.
+
+    pandas runs a regex in Arrow (RE2, which releases the GIL) or, where RE2 could answer differently, in
+    Python's `re`: it decides per call (ASCII text for \\b, \\w, \\d; no line break for $), and where it lets
+    RE2 answer both engines agree on every row. So each slice's answers are those of one call on the whole
+    column, and the slices run on both cores.
+    """
+    return in_slices(lambda start, stop: method(texts.iloc[start:stop]), len(texts))
+
+
+def contains(texts: pd.Series, pattern: str, case: bool = True) -> np.ndarray:
+    """`texts.str.contains(pattern, case=case, regex=True)` as booleans (missing texts False), on every core."""
+    parts = sliced(texts, lambda part: part.str.contains(pattern, case=case, regex=True)
+                   .fillna(False).to_numpy(dtype=bool))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
