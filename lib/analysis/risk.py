@@ -296,21 +296,24 @@ _SPAM_TOPIC = r"(?i)\b(?:" + "|".join(SPAM_TOPICS) + r")\b"
 
 
 def _offtopic(titles: pd.Series, keyword_words: set[str]) -> np.ndarray:
-    """Per title: about a spam topic and about none of the keywords (each distinct title looked at once)."""
-    codes, distinct = pd.factorize(titles, sort=False)
-    if not len(distinct):
-        return np.zeros(len(titles), dtype=bool)
+    """Per title: about a spam topic and about none of the keywords.
+
+    One pass over every title, on both cores (cheaper than finding the distinct titles first: most titles are
+    distinct); the keyword pattern only on the few that name a spam topic.
+    """
     on_topic = r"\b(?:" + "|".join(re.escape(w) for w in sorted(keyword_words)) + r")\b" if keyword_words else None
 
-    def spam_of(titles_: pd.Series) -> np.ndarray:
-        names = titles_.str.lower()
-        spam = names.str.contains(_SPAM_TOPIC, regex=True).to_numpy(bool)
-        if on_topic:
-            spam = spam & ~names.str.contains(on_topic, regex=True).to_numpy(bool)
+    def spam_of(part: pd.Series) -> np.ndarray:
+        names = part.str.lower()
+        spam = np.array(names.str.contains(_SPAM_TOPIC, regex=True).fillna(False).to_numpy(bool))
+        if on_topic and spam.any():
+            at = np.flatnonzero(spam)
+            spam[at] = ~names.iloc[at].str.contains(on_topic, regex=True).fillna(False).to_numpy(bool)
         return spam
 
-    spam = np.concatenate(sliced(pd.Series(distinct, dtype="str"), spam_of))
-    return np.where(codes >= 0, spam.take(np.maximum(codes, 0)), False)
+    if not len(titles):
+        return np.zeros(0, dtype=bool)
+    return np.concatenate(sliced(titles, spam_of))
 
 
 def _link_masks(backlinks: pd.DataFrame, context: RiskContext) -> pd.Series:
