@@ -25,6 +25,15 @@ def _both(data: bytes) -> tuple[readers.ExportFile, readers.ExportFile]:
     return fast, careful
 
 
+def _both_spied(monkeypatch, data: bytes) -> tuple[readers.ExportFile, readers.ExportFile, list]:
+    """`_both`, with what each `_parse_typed` call answered (None: it left the file to the careful path)."""
+    used = []
+    original = readers._parse_typed
+    monkeypatch.setattr(readers, "_parse_typed", lambda *a: used.append(r := original(*a)) or r)
+    fast, careful = _both(data)
+    return fast, careful, used
+
+
 def _assert_same(fast: readers.ExportFile, careful: readers.ExportFile) -> None:
     pd.testing.assert_frame_equal(fast.normalized.frame, careful.normalized.frame, check_exact=True)
     assert fast.normalized.problems == careful.normalized.problems
@@ -36,10 +45,7 @@ def test_clean_file_every_column_kind_is_read_by_the_fast_path_identically(monke
     lines[5] = _row(4, first="2024-02-29 13:45:00")  # a datetime with a time
     lines[6] = _row(5, title='"Quoted, with comma and\nline break"')
     data = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
-    used = []
-    original = readers._parse_typed
-    monkeypatch.setattr(readers, "_parse_typed", lambda *a: used.append(r := original(*a)) or r)
-    fast, careful = _both(data)
+    fast, careful, used = _both_spied(monkeypatch, data)
     assert used and used[0] is not None  # the fast path did read it
     _assert_same(fast, careful)
     frame = fast.normalized.frame
@@ -108,10 +114,7 @@ def test_quoted_line_breaks_on_block_edges_give_the_careful_paths_result(monkeyp
     monkeypatch.setattr(readers, "_BLOCK_SIZE", block_size)
     lines = [HEADER] + [_row(i, title='"Two\nlines"' if i % 3 == 0 else "Title") for i in range(1_200)]
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    used = []
-    original = readers._parse_typed
-    monkeypatch.setattr(readers, "_parse_typed", lambda *a: used.append(r := original(*a)) or r)
-    fast, careful = _both(data)
+    fast, careful, used = _both_spied(monkeypatch, data)
     _assert_same(fast, careful)
     assert fast.normalized.frame.loc[3, "source_title"] == "Two\nlines 3"
     assert [p.line for p in fast.normalized.problems.rejected] == []
@@ -137,10 +140,7 @@ def test_counts_and_scores_read_by_the_fast_path_or_left_to_the_careful_one(monk
     lines = [HEADER] + [_row(i) for i in range(1_200)]
     lines[7] = cell + "," + lines[7].split(",", 1)[1]  # Page ascore
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    used = []
-    original = readers._parse_typed
-    monkeypatch.setattr(readers, "_parse_typed", lambda *a: used.append(r := original(*a)) or r)
-    fast, careful = _both(data)
+    fast, careful, used = _both_spied(monkeypatch, data)
     _assert_same(fast, careful)
     assert (used[0] is not None) == fast_path_reads_it
     assert str(fast.normalized.frame["page_ascore"].dtype) == "Int64"
