@@ -1,7 +1,6 @@
-"""Whole-column helpers for Arrow string arrays that the import runs on every text column.
-
-A million backlinks make each Arrow kernel call cost tens of milliseconds, so these look at the raw
-buffers where that answers the question exactly, and split a kernel over both cores where it does not.
+"""Whole-column helpers for the import and the analyses: a million backlinks make each pass over a text
+column cost tens of milliseconds, so these look at Arrow's raw buffers where that answers the question
+exactly, and split work that releases the GIL over every core where it does not.
 """
 
 from __future__ import annotations

@@ -127,7 +127,7 @@ def relevance(domains: pd.Series, keywords: Sequence[str], brand_terms: Sequence
     # longer keyword words, as lib.analysis.categories does, so "pour" does not hit "pourquoi".
     whole, words = _patterns(keywords, brand_terms, NAME_TERM_MIN)
     score = np.concatenate(sliced(domains.astype("str"), lambda names: _hits(
-        names.str.lower().str.replace(r"[\-_.]", "", regex=True), whole, words))) if len(domains) else np.zeros(0)
+        names.str.lower().str.replace(r"[\-_.]", "", regex=True), whole, words)))
     if text_scores is not None and len(text_scores):
         at = pd.Index(text_scores.index, dtype="str").get_indexer(domains.astype("str"))
         score = np.maximum(score, np.where(at >= 0, text_scores.to_numpy(dtype="float64")[at], 0.0))
@@ -143,8 +143,6 @@ _SEPARATORS = f"[{_SPACES}\\-_.]+"
 def _text_hits(texts: pd.Series, keywords: Sequence[str], brand_terms: Sequence[str]) -> np.ndarray:
     """KEYWORD_HIT where a whole keyword or brand term is in a title or anchor (separators ignored), else
     WORD_HIT where a keyword word stands as a word, else 0."""
-    if not len(texts):
-        return np.zeros(0)
     return np.concatenate(sliced(texts, lambda part: _text_hits_of(part, keywords, brand_terms)))
 
 

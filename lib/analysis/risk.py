@@ -311,8 +311,6 @@ def _offtopic(titles: pd.Series, keyword_words: set[str]) -> np.ndarray:
             spam[at] = ~names.iloc[at].str.contains(on_topic, regex=True).fillna(False).to_numpy(bool)
         return spam
 
-    if not len(titles):
-        return np.zeros(0, dtype=bool)
     return np.concatenate(sliced(titles, spam_of))
 
 
