@@ -52,11 +52,15 @@ def _line(fig: go.Figure, x, y, color: str, row: int, col: int, hover: str, cust
 
 
 def _note(fig: go.Figure, text: str, row: int, col: int) -> None:
-    """A message in place of an empty panel."""
-    number = (row - 1) * 2 + col
-    suffix = "" if number == 1 else str(number)
-    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref=f"x{suffix} domain",
-                       yref=f"y{suffix} domain", font=dict(size=13, color=NEUTRAL))
+    """A message in place of an empty panel, centred on it in paper coordinates.
+
+    Not "x3 domain" / "y3 domain": plotly.js read those on an axis without data as the first panel's axes,
+    placing the note there and stretching that panel's date axis back to 1970.
+    """
+    panel = fig.get_subplot(row, col)
+    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", xanchor="center", yanchor="middle",
+                       x=sum(panel.xaxis.domain) / 2, y=sum(panel.yaxis.domain) / 2,
+                       font=dict(size=13, color=NEUTRAL))
     fig.update_xaxes(visible=False, row=row, col=col)
     fig.update_yaxes(visible=False, row=row, col=col)
 

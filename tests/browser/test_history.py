@@ -47,3 +47,27 @@ def test_deleting_a_snapshot_asks_for_confirmation(demo_server, page):
     wait_idle(page)
     assert "This cannot be undone" not in page.locator("[data-testid='stApp']").inner_text()
     assert_no_exception(page)
+
+
+def test_an_empty_panels_note_stays_in_its_panel_and_leaves_the_dates_alone(browser):
+    """Drawn by plotly.js itself: a note placed by "x3 domain" on a panel without data was drawn in the
+    first panel instead, whose date axis it stretched back to 1970 (both snapshots on one spot)."""
+    import pandas as pd
+
+    from lib.charts.history import trend_grid
+
+    trend = pd.DataFrame({"data_date": pd.to_datetime(["2025-05-02", "2025-06-01"]), "backlinks": [927_207, 970_209],
+                          "referring_domains": [97_282, 97_823]})
+    figure = trend_grid(trend, pd.DataFrame(columns=["date", "authority_score"]))
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
+    try:
+        page.set_content(figure.to_html(include_plotlyjs=True, full_html=True))
+        page.wait_for_selector(".js-plotly-plot .subplot.xy .xtick text")
+        ticks = page.eval_on_selector_all(".subplot.xy .xaxislayer-above .xtick text",
+                                          "els => els.map(e => [e.getBoundingClientRect().x, e.getBoundingClientRect().y])")
+        assert len(ticks) == 2 and abs(ticks[1][0] - ticks[0][0]) > 200  # the two dates far apart
+        note = page.get_by_text("No site Authority Score recorded yet").bounding_box()
+        assert note["y"] > max(y for _, y in ticks)  # below the first panel's date axis: in the empty panel
+        assert "Risk scores are not available" in page.inner_text("body")
+    finally:
+        page.close()
