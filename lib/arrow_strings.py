@@ -1,22 +1,17 @@
-"""Whole-column helpers for the import and the analyses: a million backlinks make each pass over a text
-column cost tens of milliseconds, so these look at Arrow's raw buffers where that answers the question
-exactly, and split work that releases the GIL over every core where it does not.
+"""Whole-column helpers for Arrow strings: a million backlinks make each pass over a text column cost tens of
+milliseconds, so these look at Arrow's raw buffers where that answers the question exactly, and split a
+kernel over every core (lib.parallel) where it does not.
 """
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, TypeVar
+from typing import Callable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-T = TypeVar("T")
-
-# Below this many rows a thread pool costs more than the second core gains.
-PARALLEL_MIN_ROWS = 200_000
+from lib.parallel import in_slices
 
 
 def edge_characters(values: pa.Array | pa.ChunkedArray) -> set[str]:
@@ -65,18 +60,3 @@ def map_slices(kernel: Callable[[pa.Array], pa.Array], values: pa.Array | pa.Chu
         return parts[0]
     chunks = [chunk for part in parts for chunk in (part.chunks if isinstance(part, pa.ChunkedArray) else [part])]
     return pa.chunked_array(chunks, type=chunks[0].type)
-
-
-def in_slices(work: Callable[[int, int], T], length: int) -> list[T]:
-    """`work(start, stop)` over consecutive slices of `range(length)`, one per core, in threads.
-
-    Worth it for work that releases the GIL (Arrow kernels, pandas string methods that run in Arrow); one
-    slice, on this thread, below PARALLEL_MIN_ROWS or on one core.
-    """
-    workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or length < PARALLEL_MIN_ROWS:
-        return [work(0, length)]
-    step = -(-length // workers)
-    bounds = [(start, min(start + step, length)) for start in range(0, length, step)]
-    with ThreadPoolExecutor(max_workers=len(bounds)) as pool:
-        return list(pool.map(lambda bound: work(*bound), bounds))

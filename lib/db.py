@@ -13,12 +13,13 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from lib import parallel
 
 ENV_DATA_DIR = "LINKSCOPE_DATA_DIR"
 DB_NAME = "linkscope.db"
@@ -116,17 +117,13 @@ def atomic_write_parquet(frame: pd.DataFrame, path: Path) -> None:
     if len(frame) < PARALLEL_PARQUET_MIN_ROWS:
         _atomic_write_one(frame, path)
         return
-    workers = max(2, min(os.cpu_count() or 1, 4))  # the same folder layout on any machine
+    parts = max(2, parallel.workers())  # the same folder layout on any machine
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        step = -(-len(frame) // workers)
-
-        def write(part: int) -> None:
-            _write_parquet(table.slice(part * step, step), tmp / f"part-{part}.parquet")
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(write, range(workers)))
+        step = -(-len(frame) // parts)
+        parallel.each(lambda part: _write_parquet(table.slice(part * step, step), tmp / f"part-{part}.parquet"),
+                      range(parts))
         os.replace(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

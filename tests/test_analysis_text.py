@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import arrow_strings
+from lib import parallel
 from lib.analysis.text import contains, extract_first, sliced
 
 PATTERNS = (
@@ -42,8 +42,8 @@ CONTAINS_PATTERNS = (r"\bnews\b", r"(?i)\b(?:forum|caf\u00e9)s?\b", r"/links$", 
 def test_contains_on_slices_answers_as_pandas_on_the_whole_column(values, pattern, case):
     # Slices of a few rows each: one may be ASCII (pandas lets RE2 answer) and the next not (Python's re).
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(arrow_strings, "PARALLEL_MIN_ROWS", 2)
-        patch.setattr(arrow_strings.os, "cpu_count", lambda: 4)
+        patch.setattr(parallel, "PARALLEL_MIN_ROWS", 2)
+        patch.setattr(parallel.os, "cpu_count", lambda: 4)
         texts = pd.Series(pd.array(values, dtype="str"))
         expected = texts.str.contains(pattern, case=case, regex=True).fillna(False).to_numpy(bool)
         assert contains(texts, pattern, case).tolist() == expected.tolist()

@@ -7,7 +7,7 @@ import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import arrow_strings
+from lib import parallel
 from lib.arrow_strings import edge_characters, map_slices
 
 
@@ -39,8 +39,8 @@ def test_any_text_sliced_and_chunked(values, cut, length):
 
 
 def test_map_slices_gives_the_kernel_answer_in_order(monkeypatch):
-    monkeypatch.setattr(arrow_strings, "PARALLEL_MIN_ROWS", 10)
-    monkeypatch.setattr(arrow_strings.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 10)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     values = pa.array([f"https://host{i % 7}.example/{i}" for i in range(1_001)], pa.large_string())
 
     def kernel(part: pa.Array) -> pa.Array:

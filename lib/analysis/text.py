@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.arrow_strings import in_slices
+from lib.parallel import in_slices
 
 GROUP = "found"
 T = TypeVar("T")

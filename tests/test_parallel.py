@@ -1,0 +1,39 @@
+"""lib.parallel: slices and items on threads, answers in order, small work on the calling thread."""
+
+from __future__ import annotations
+
+import threading
+
+from lib import parallel
+
+
+def test_slices_cover_the_range_in_order_on_several_threads(monkeypatch):
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 5)
+    seen_threads = set()
+
+    def work(start: int, stop: int) -> list[int]:
+        seen_threads.add(threading.get_ident())
+        return list(range(start, stop))
+
+    parts = parallel.in_slices(work, 10)
+    assert len(parts) == 3 and sum(parts, []) == list(range(10))
+    assert len(seen_threads) > 1
+
+
+def test_short_inputs_and_one_core_stay_on_the_calling_thread(monkeypatch):
+    caller = threading.get_ident()
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 8)
+    assert parallel.in_slices(lambda a, b: (a, b, threading.get_ident()), 10) == [(0, 10, caller)]
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 5)
+    assert parallel.in_slices(lambda a, b: (a, b, threading.get_ident()), 10) == [(0, 10, caller)]
+    assert parallel.each(lambda x: (x, threading.get_ident()), [1, 2]) == [(1, caller), (2, caller)]
+    assert parallel.in_slices(lambda a, b: b - a, 0) == [0]
+
+
+def test_each_answers_in_the_order_of_the_items(monkeypatch):
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 16)
+    assert parallel.workers() == parallel.MAX_WORKERS
+    assert parallel.each(lambda x: x * x, range(20)) == [x * x for x in range(20)]
+    assert parallel.each(lambda x: x, []) == []
