@@ -171,8 +171,9 @@ else:
             refdomains_snapshot.id if refdomains_snapshot else None, data_date)
     found, figure = analyses(*keys), figures(*keys)
     ascore_delta = _delta(authority.value, authority.previous) if authority.value is not None else None
+    # "Authority": six cards side by side cut "Authority Score" to "Authority Sc…"; the help says what it is.
     ascore_metric = components.Metric(
-        "Authority Score", str(authority.value) if authority.value is not None else "—", ascore_delta,
+        "Authority", str(authority.value) if authority.value is not None else "—", ascore_delta,
         help=(f"Your site's Semrush Authority Score as of {authority.as_of:%d %b %Y}." if authority.as_of else
               "Unknown: Semrush exports do not include your site's own Authority Score. "
               "Set it below, or fetch the Backlinks overview with the Semrush API on Data & settings."),

@@ -82,7 +82,7 @@ def test_the_overview_fills_in_the_site_authority_score_shown_on_the_overview_pa
     overview.session_state["workspace_id"] = acme.id
     overview.run()
     assert not overview.exception, overview.exception
-    metric = next(m for m in overview.metric if m.label == "Authority Score")
+    metric = next(m for m in overview.metric if m.label == "Authority")
     assert metric.value == str(expected)
 
 

@@ -31,7 +31,7 @@ def test_metrics_match_the_analysis(overview, demo_data_dir):
     before = ov.summarize(snapshots.load_frame(previous, demo_data_dir), previous.data_date)
 
     metrics = {m.label: m for m in overview.metric}
-    assert list(metrics) == ["Backlinks", "Ref. domains", "Authority Score", "Follow", "New · 30 days",
+    assert list(metrics) == ["Backlinks", "Ref. domains", "Authority", "Follow", "New · 30 days",
                              "Lost · 30 days"]
     assert metrics["Backlinks"].value == f"{now.backlinks:,}"
     assert metrics["Ref. domains"].value == f"{now.referring_domains:,}"
@@ -43,8 +43,8 @@ def test_metrics_match_the_analysis(overview, demo_data_dir):
     # the demo gets a plausible Authority Score history at its snapshot dates
     expected = ov.demo_site_ascore([s.data_date for s in history], DEMO_SITE_ASCORE)
     assert get_setting("demo", "site_ascore", root=demo_data_dir) == expected
-    assert metrics["Authority Score"].value == str(expected[latest.data_date.isoformat()])
-    assert metrics["Authority Score"].delta == "+2"
+    assert metrics["Authority"].value == str(expected[latest.data_date.isoformat()])
+    assert metrics["Authority"].delta == "+2"
 
 
 def test_concentration_sentence_and_sections(overview, demo_data_dir):
@@ -66,7 +66,7 @@ def test_setting_the_site_authority_score(overview, demo_data_dir):
     overview.run()
     assert not overview.exception
     metrics = {m.label: m for m in overview.metric}
-    assert metrics["Authority Score"].value == "57"
+    assert metrics["Authority"].value == "57"
     assert get_setting("demo", "site_ascore", root=demo_data_dir)["2030-01-01"] == 57
 
 
@@ -92,7 +92,7 @@ def test_a_site_without_authority_score_shows_a_dash(app_test, demo_data_dir):
     at.session_state["workspace_id"] = "plain"
     at.run()
     assert not at.exception
-    metric = {m.label: m for m in at.metric}["Authority Score"]
+    metric = {m.label: m for m in at.metric}["Authority"]
     assert metric.value == "—"
     assert "Unknown" in metric.help
 
@@ -113,7 +113,7 @@ def test_referring_domains_export_alone_shows_its_charts(app_test, demo_data_dir
     at.session_state["workspace_id"] = "onlyrd"
     at.run()
     assert not at.exception
-    assert [m.label for m in at.metric] == ["Authority Score"]
+    assert [m.label for m in at.metric] == ["Authority"]
     assert any("Growth, link types and concentration need the backlinks" in i.value for i in at.info)
     assert [s.value for s in at.subheader] == ["Link profile", "Data loaded"]
 

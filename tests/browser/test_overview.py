@@ -10,7 +10,7 @@ from tests.browser.conftest import assert_no_exception, open_page, screenshot, w
 
 pytestmark = pytest.mark.browser
 
-METRIC_LABELS = ["Backlinks", "Ref. domains", "Authority Score", "Follow", "New · 30 days", "Lost · 30 days"]
+METRIC_LABELS = ["Backlinks", "Ref. domains", "Authority", "Follow", "New · 30 days", "Lost · 30 days"]
 
 
 def wait_for_metric_row(page) -> None:
@@ -56,7 +56,7 @@ def test_setting_the_site_authority_score(demo_server, page):
         page.get_by_role("button", name="Save").click()
         wait_idle(page)
         try:
-            expect(metric).to_contain_text("Authority Score63", timeout=10_000)
+            expect(metric).to_contain_text("Authority63", timeout=10_000)
             break
         except AssertionError:
             if attempt == 2:
