@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import tldextract
 
-from lib.arrow_strings import edge_characters, map_slices
+from lib.arrow_strings import column_strings, edge_characters, map_slices
 
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
@@ -70,11 +70,7 @@ def registrable_domain(url_or_host: str) -> str:
 
 def _arrow_text(values: pd.Series) -> pa.ChunkedArray | pa.Array:
     """The column as Arrow strings with missing values as "": a view of pandas' Arrow-backed strings."""
-    array = values.array
-    if isinstance(array, pd.arrays.ArrowStringArray):
-        data = pa.chunked_array(array._pa_array) if hasattr(array, "_pa_array") else pa.array(array)
-    else:
-        data = pa.array(values.astype("str").to_numpy(dtype=object), pa.string(), from_pandas=True)
+    data = column_strings(values)
     if data.null_count:
         data = pc.fill_null(data, "")
     return data

@@ -1,14 +1,16 @@
-"""edge_characters reads first and last characters from Arrow's buffers; map_slices splits a kernel over threads."""
+"""edge_characters reads first and last characters from Arrow's buffers; string_hashes hashes from them; map_slices
+splits a kernel over threads."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import parallel
-from lib.arrow_strings import edge_characters, map_slices
+from lib import arrow_strings, parallel
+from lib.arrow_strings import edge_characters, map_slices, string_hashes
 
 
 def _expected(values: list[str | None]) -> set[str]:
@@ -51,3 +53,69 @@ def test_map_slices_gives_the_kernel_answer_in_order(monkeypatch):
     assert in_slices.combine_chunks().equals(kernel(values))
     chunked = pa.chunked_array([values.slice(0, 400), values.slice(400)])
     assert map_slices(kernel, chunked).combine_chunks().equals(kernel(values))
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def _fmix(value: int) -> int:
+    value ^= value >> 33
+    value = (value * 0xFF51AFD7ED558CCD) & _MASK64
+    value ^= value >> 33
+    value = (value * 0xC4CEB9FE1A85EC53) & _MASK64
+    return value ^ (value >> 33)
+
+
+def _reference_hash(text: str | None) -> int:
+    """string_hashes spelled out one string at a time: the length, then each 8-byte little-endian word."""
+    data = (text or "").encode("utf-8")
+    hashed = (len(data) * 0x9E3779B97F4A7C15) & _MASK64
+    for start in range(0, max(len(data), 1), 8):
+        hashed = _fmix(hashed ^ int.from_bytes(data[start:start + 8], "little"))
+    return hashed
+
+
+def _reference(values: list[str | None]) -> list[int]:
+    return [_reference_hash(value) for value in values]
+
+
+def test_hashes_examples():
+    values = ["", None, "a", "12345678", "123456789", "https://example.com/a-long-page?x=1#frag", "\u00e9t\u00e9 \U0001F600"]
+    hashed = string_hashes(pa.array(values, pa.large_string()))
+    assert hashed.dtype == np.uint64
+    assert hashed.tolist() == _reference(values)
+    assert hashed[0] == hashed[1]  # a null hashes as ""
+    assert string_hashes(pa.array(values, pa.string())).tolist() == _reference(values)
+    assert len(string_hashes(pa.array([], pa.large_string()))) == 0
+
+
+def test_a_null_slot_whose_offsets_span_bytes_hashes_as_empty():
+    # Arrow allows a null slot to cover bytes; they are not its value.
+    offsets = pa.py_buffer(np.array([0, 3, 6], dtype=np.int32).tobytes())
+    validity = pa.py_buffer(np.packbits([1, 0, 0, 0, 0, 0, 0, 0], bitorder="little").tobytes())
+    array = pa.Array.from_buffers(pa.string(), 2, [validity, offsets, pa.py_buffer(b"abcdef")], null_count=1)
+    assert string_hashes(array).tolist() == _reference(["abc", None])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab\u00e9\U0001F600/:.?", max_size=30) | st.none(), max_size=40),
+       st.integers(0, 40), st.integers(0, 40))
+def test_hashes_equal_the_reference_wherever_the_strings_sit(values, cut, length):
+    array = pa.array(values, pa.large_string())
+    assert string_hashes(array).tolist() == _reference(values)
+    sliced = array.slice(min(cut, len(values)), length)
+    assert string_hashes(sliced).tolist() == _reference(sliced.to_pylist())
+    chunked = pa.chunked_array([array.slice(0, cut), array.slice(cut)], pa.large_string())
+    assert string_hashes(chunked).tolist() == _reference(values)
+    assert string_hashes(pa.array(values, pa.string())).tolist() == _reference(values)
+
+
+def test_hashes_split_over_threads_and_blocks_equal_one_pass(monkeypatch):
+    values = pa.array([f"https://host{i % 7}.example/page-{i}" + "x" * (i % 23) for i in range(5_000)], pa.large_string())
+    one_pass = string_hashes(values)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 10)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(arrow_strings, "_HASH_BLOCK", 333)  # blocks of rows, and a chunk's last block short
+    assert np.array_equal(string_hashes(pa.chunked_array([values.slice(0, 1_234), values.slice(1_234)])), one_pass)
+    assert one_pass.tolist() == _reference(values.to_pylist())
+    assert len(np.unique(one_pass)) == len(values)  # 5,000 different URLs, 5,000 different hashes

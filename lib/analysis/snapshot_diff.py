@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from lib.arrow_strings import column_strings, string_hashes
+
 DIFFABLE_KINDS = ("backlinks", "referring_domains", "anchors")
 
 _DOMAIN_COLUMNS = {"domain": "str", "backlinks": "Int64", "ascore": "Int64"}
@@ -65,21 +67,14 @@ def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
 def link_keys(frame: pd.DataFrame) -> np.ndarray:
     """One 64-bit hash per row of its (source_url, target_url) pair, for fast membership tests.
 
-    The hashes are Python's own string hashes (SipHash, salted per process): compare keys only within one
-    process, never store them. They cost ~0.2 s a million rows against ~0.45 s for pandas' hash_array.
+    Hashed from Arrow's buffers (`arrow_strings.string_hashes`, ~0.07 s a million URLs on two cores) rather
+    than one Python string made and hashed per URL (~0.18 s). A missing URL counts as "".
     """
     if frame.empty:
         return np.empty(0, dtype="uint64")
-    # Source URLs are nearly all distinct, so they are hashed directly; a site has far fewer target
-    # pages than links, so those are hashed once per distinct URL.
-    sources = _hashes(frame["source_url"].fillna("").to_numpy(dtype=object))
-    codes, uniques = pd.factorize(frame["target_url"].fillna(""), sort=False)
-    targets = _hashes(np.asarray(uniques, dtype=object)).take(codes)
+    sources = string_hashes(column_strings(frame["source_url"]))
+    targets = string_hashes(column_strings(frame["target_url"]))
     return sources * np.uint64(0x9E3779B97F4A7C15) ^ targets
-
-
-def _hashes(texts: np.ndarray) -> np.ndarray:
-    return np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts)).view(np.uint64)
 
 
 # The characters str.split() splits on, of ASCII: an ASCII text normalises in Arrow exactly as in Python.
