@@ -184,8 +184,7 @@ def gap_scoring_runner(frames: dict[str, pd.DataFrame], own: str, backlinks: pd.
                               backlinks)
         parts = pr.priority_parts(found.frame, len(competitors), keywords=KEYWORDS, brand_terms=BRAND_TERMS,
                                   backlinks=backlinks, risk=scores)
-        frame = found.frame.assign(risk_score=found.frame["root_domain"].map(
-            scores.drop_duplicates("domain").set_index("domain")["risk_score"]).astype("Int64"))
+        frame = gap.with_risk_scores(found.frame, scores)
         shown = gap.filter_gap(frame, gap.GapFilter(categories=("opportunity",)))
         return pr.prioritise(shown, parts)
 

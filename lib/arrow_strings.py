@@ -33,6 +33,18 @@ def column_strings(column: pd.Series) -> pa.ChunkedArray:
     return pa.chunked_array([pa.array(array.to_numpy(dtype=object, na_value=None), pa.large_string())])
 
 
+def positions_in(values: pd.Series | pd.Index, lookup: pd.Series | pd.Index) -> np.ndarray:
+    """Where each text value is in `lookup` (its first position there), -1 where it is not: for text,
+    `pd.Index(lookup).get_indexer(values)` on a unique lookup. A missing value finds a missing one.
+
+    Arrow's hash table of the strings: pandas builds one of Python strings, ~4× slower for 400,000 domains.
+    """
+    needles = column_strings(values.to_series() if isinstance(values, pd.Index) else values)
+    haystack = column_strings(lookup.to_series() if isinstance(lookup, pd.Index) else lookup)
+    found = pc.index_in(needles, value_set=haystack.combine_chunks())
+    return pc.fill_null(found, -1).to_numpy().astype(np.int64, copy=False)
+
+
 def edge_characters(values: pa.Array | pa.ChunkedArray) -> set[str]:
     """The distinct first and last characters of the non-empty, non-null strings.
 

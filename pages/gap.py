@@ -74,9 +74,7 @@ def scored_gap(score_key: tuple) -> pd.DataFrame:
     """The gap's rows with each domain's risk score; `score_key` is score_parts' arguments."""
     gap = build_gap(*score_key[:5])
     risk = score_parts(*score_key)[1]
-    frame = gap.frame
-    return frame.assign(risk_score=frame["root_domain"].map(
-        risk.drop_duplicates("domain").set_index("domain")["risk_score"]).astype("Int64"))
+    return g.with_risk_scores(gap.frame, risk)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -304,3 +304,14 @@ def test_an_export_with_organic_traffic_reaches_the_traffic_part_of_the_priority
     assert list(zip(ranked["domain"], ranked["priority"])) == [
         ("big.com", 100), ("none.com", 50), ("small.com", round(100 * np.log1p(100) / np.log1p(12000))),
         ("zero.com", 0)]
+
+
+def test_with_risk_scores_looks_each_row_up_by_its_registrable_domain():
+    gap = pd.DataFrame({"domain": ["blog.a.com", "a.com", "b.org", "c.net"],
+                        "root_domain": ["a.com", "a.com", "b.org", "c.net"]})
+    risk = pd.DataFrame({"domain": ["b.org", "a.com", "a.com"], "risk_score": [80, 10, 99]})
+    scored = g.with_risk_scores(gap, risk)
+    assert scored["risk_score"].dtype == "Int64"
+    # The first row of a domain listed twice; a domain without a score stays unscored.
+    assert scored["risk_score"].tolist() == [10, 10, 80, pd.NA]
+    assert scored.drop(columns="risk_score").equals(gap)

@@ -4,13 +4,14 @@ splits a kernel over threads."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import arrow_strings, parallel
-from lib.arrow_strings import edge_characters, map_slices, string_hashes
+from lib.arrow_strings import edge_characters, map_slices, positions_in, string_hashes
 
 
 def _expected(values: list[str | None]) -> set[str]:
@@ -119,3 +120,25 @@ def test_hashes_split_over_threads_and_blocks_equal_one_pass(monkeypatch):
     assert np.array_equal(string_hashes(pa.chunked_array([values.slice(0, 1_234), values.slice(1_234)])), one_pass)
     assert one_pass.tolist() == _reference(values.to_pylist())
     assert len(np.unique(one_pass)) == len(values)  # 5,000 different URLs, 5,000 different hashes
+
+
+def test_positions_in_examples():
+    lookup = pd.Index(["b.com", "a.com", "\u00e9t\u00e9.fr", ""], dtype="str")
+    values = pd.Series(["a.com", "x.com", "", None, "\u00e9t\u00e9.fr", "a.com"], dtype="str")
+    assert positions_in(values, lookup).tolist() == [1, -1, 3, -1, 2, 1]
+    assert positions_in(values, lookup).dtype == np.int64
+    assert positions_in(pd.Index(values), pd.Series(lookup)).tolist() == [1, -1, 3, -1, 2, 1]
+    assert positions_in(pd.Series([], dtype="str"), lookup).tolist() == []
+    assert positions_in(values, pd.Index([], dtype="str")).tolist() == [-1] * len(values)
+    assert positions_in(pd.Series([None], dtype="str"), pd.Index(["a", None], dtype="str")).tolist() == [1]
+    assert positions_in(pd.Series(["a"], dtype="str"), pd.Series(["b", "a", "a"], dtype="str")).tolist() == [1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab.\u00e9", max_size=4) | st.none(), max_size=30),
+       st.lists(st.text(alphabet="ab.\u00e9", max_size=4) | st.none(), max_size=30, unique=True))
+def test_positions_in_equal_pandas_get_indexer(values, lookup):
+    for kind in ("str", object):
+        index = pd.Index(lookup, dtype=kind)
+        assert positions_in(pd.Series(values, dtype=kind), index).tolist() == \
+            index.get_indexer(pd.Series(values, dtype=kind)).tolist()

@@ -28,6 +28,7 @@ import pandas as pd
 
 from lib.analysis.categories import NAME_TERM_MIN, keyword_terms
 from lib.analysis.text import sliced
+from lib.arrow_strings import positions_in
 
 MAX_WEIGHT = 5
 NEUTRAL = 0.5  # a part unknown for one domain
@@ -129,7 +130,7 @@ def relevance(domains: pd.Series, keywords: Sequence[str], brand_terms: Sequence
     score = np.concatenate(sliced(domains.astype("str"), lambda names: _hits(
         names.str.lower().str.replace(r"[\-_.]", "", regex=True), whole, words)))
     if text_scores is not None and len(text_scores):
-        at = pd.Index(text_scores.index, dtype="str").get_indexer(domains.astype("str"))
+        at = positions_in(domains, text_scores.index)
         score = np.maximum(score, np.where(at >= 0, text_scores.to_numpy(dtype="float64")[at], 0.0))
     return pd.Series(score, index=domains.index)
 
@@ -224,18 +225,24 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     parts["relevance"] = np.fmax(rel.to_numpy(dtype="float64"), by_name.to_numpy(dtype="float64"))
     parts["competitors"] = gap_frame["competitors_linked"].to_numpy(dtype="float64") / max(1, n_competitors)
     shares = content_share(backlinks)
-    parts["content"] = root.astype("str").map(shares).to_numpy(dtype="float64") if len(shares) else np.nan
+    parts["content"] = _looked_up(root, shares) if len(shares) else np.nan
     parts["authority"] = authority_fit(gap_frame["domain_ascore"]).to_numpy()
     if risk is not None and len(risk):
-        scores = risk.set_index(risk["domain"].astype("str"))["risk_score"].astype("Float64")
-        scores = scores[~scores.index.duplicated()]
-        parts["low_risk"] = 1 - root.astype("str").map(scores).astype("Float64").to_numpy(
-            dtype="float64", na_value=np.nan) / 100
+        scores = pd.Series(risk["risk_score"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
+                           index=risk["domain"])
+        parts["low_risk"] = 1 - _looked_up(root, scores) / 100
     else:
         parts["low_risk"] = np.nan
     parts["traffic"] = traffic_score(gap_frame["organic_traffic"]).to_numpy() \
         if "organic_traffic" in gap_frame else np.nan
     return parts[list(PART_CODES)]
+
+
+def _looked_up(keys: pd.Series, values: pd.Series) -> np.ndarray:
+    """`values` (float, indexed by name) at each key's name, NaN where the name is not there; the first
+    value of a name listed twice."""
+    at = positions_in(keys, values.index)
+    return np.where(at >= 0, values.to_numpy(dtype="float64").take(np.maximum(at, 0)) if len(values) else 0, np.nan)
 
 
 def available(parts: pd.DataFrame) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis.anchors import AnchorContext, exact_match_mask
+from lib.arrow_strings import positions_in
 from lib.analysis.text import extract_first, sliced
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
@@ -136,7 +137,7 @@ class _LinkDomains:
         # One lookup per target index, reused: compared by content, since `mask |= ...` hands back a Series
         # with an equal but new index object.
         if self._placed is None or not (self._placed[0] is index or self._placed[0].equals(index)):
-            self._placed = (index, self.uniques.get_indexer(index))
+            self._placed = (index, positions_in(index, self.uniques))
         where = self._placed[1]
         out = np.asarray(values).take(np.maximum(where, 0)) if len(values) else np.full(len(index), fill)
         return np.where(where >= 0, out, fill)
@@ -223,7 +224,7 @@ def _with_link_dates(refs: pd.DataFrame, link_first_seen: pd.Series) -> pd.DataF
     """refs.combine_first(link facts' first_seen), by one index lookup instead of an outer join of two
     ~100,000-name string indexes: a missing first_seen of a listed domain is filled from its links, and
     domains only the links know are added with that date alone (no score, IP or country)."""
-    where = refs.index.get_indexer(link_first_seen.index)
+    where = positions_in(link_first_seen.index, refs.index)
     listed = where >= 0
     first_seen = refs["first_seen"].to_numpy(dtype="datetime64[ns]").copy()
     from_links = link_first_seen.to_numpy(dtype="datetime64[ns]")
@@ -359,7 +360,7 @@ def backlink_risk(backlinks: pd.DataFrame, context: RiskContext, referring_domai
     domain_mask |= np.where(links.onto(domain_mask.index, _money_page_only(backlinks, links), False),
                             _BIT["money_page_only"], 0)
     # Each link takes its domain's mask through the domain codes (0 for a domain without facts).
-    where = domain_mask.index.get_indexer(links.uniques)
+    where = positions_in(links.uniques, domain_mask.index)
     per_domain = np.where(where >= 0, domain_mask.to_numpy().take(np.maximum(where, 0)), 0)
     of_link = np.where(links.valid, per_domain.take(np.maximum(links.codes, 0)) if len(per_domain) else 0, 0)
     mask = _link_masks(backlinks, context) | pd.Series(of_link.astype("int64"), index=backlinks.index)
