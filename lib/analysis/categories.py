@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis.text import contains, extract_first
+from lib.arrow_strings import positions_in
 
 CATEGORIES = ("industry_blog", "directory", "partner", "resource_page", "news", "forum", "suspicious")
 CATEGORY_LABELS = {
@@ -295,7 +296,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     # 3. Semrush's own category of the domain
     if refdomains is not None and "category" in refdomains:
         semrush = refdomains.drop_duplicates("root_domain")
-        codes = domains.get_indexer(semrush["root_domain"])
+        codes = positions_in(semrush["root_domain"], domains)
         text = semrush["category"].reset_index(drop=True)
         for category, pattern in _SEMRUSH_CATEGORY:
             hit = _matches(text, pattern)

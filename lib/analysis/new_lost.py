@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib.analysis.snapshot_diff import link_keys
+from lib.arrow_strings import positions_in
 
 FREQUENCIES = {"week": "W-SUN", "month": "M"}
 LINK_COLUMNS = ["source_url", "source_title", "target_url", "source_domain", "anchor", "page_ascore", "nofollow",
@@ -99,7 +100,8 @@ def authority(links: pd.DataFrame, referring_domains: pd.DataFrame | None) -> pd
     scores = referring_domains.groupby(key)["domain_ascore"].max()
     # Looked up once per distinct domain, then spread by code (a map over a million names re-hashes each).
     codes, domains = pd.factorize(links["source_domain"], sort=False)
-    per_domain = scores.reindex(pd.Index(domains, dtype="str")).astype("Int64").array
+    per_domain = scores.astype("Int64").array.take(positions_in(pd.Index(domains, dtype="str"), scores.index),
+                                                   allow_fill=True)
     mapped = pd.Series(per_domain.take(codes, allow_fill=True), index=links.index, dtype="Int64")
     return mapped.fillna(page)
 

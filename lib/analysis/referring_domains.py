@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis.overview import LOST_AFTER_DAYS, follow_mask, lost_mask
+from lib.arrow_strings import positions_in
 
 COLUMNS = ("domain", "domain_ascore", "backlinks", "live_backlinks", "follow_share", "best_page_ascore",
            "first_seen", "last_seen", "lost", "country", "ip", "tld", "category", "category_reason", "mark", "note",
@@ -98,7 +99,7 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
             table[name] = pd.Series(missing, index=table.index)
     if categories is not None and len(categories):
         known = categories.set_index("domain")
-        at = known.index.get_indexer(table["domain"])  # one lookup for both columns (a map each hashes again)
+        at = positions_in(table["domain"], known.index)  # one lookup for both columns (a map each hashes again)
         for column in ("category", "category_reason"):
             values = known[column].to_numpy(dtype=object)
             table[column] = np.where(at >= 0, values.take(np.maximum(at, 0)), None)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lib.arrow_strings import column_strings, string_hashes
+from lib.arrow_strings import column_strings, positions_in, string_hashes
 
 DIFFABLE_KINDS = ("backlinks", "referring_domains", "anchors")
 
@@ -202,8 +202,8 @@ def _only_in(these: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
 
 
 def _missing_from(these: pd.Index, others: pd.Index) -> np.ndarray:
-    # get_indexer on unique indexes: Index.isin on Arrow strings is ~100x slower here.
-    return others.get_indexer(these) == -1
+    # A lookup in Arrow's hash table: Index.isin on Arrow strings is ~100x slower here, get_indexer ~4x.
+    return positions_in(these, others) == -1
 
 
 def _ascore_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
