@@ -58,14 +58,9 @@ def edge_characters(values: pa.Array | pa.ChunkedArray) -> set[str]:
             chunk = chunk.drop_null()
         if not len(chunk):
             continue
-        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-            chunk = chunk.cast(pa.large_string())
-        _, offsets_buffer, data_buffer = chunk.buffers()
-        if data_buffer is None or not data_buffer.size:
+        chunk, offsets, data = _offsets_and_data(chunk)
+        if not len(data):
             continue  # only empty strings
-        offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[chunk.offset:chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(data_buffer, dtype=np.uint8)
         starts, ends = offsets[:-1], offsets[1:]
         filled = ends > starts
         first, last = data[starts[filled]], data[ends[filled] - 1]
@@ -77,6 +72,18 @@ def edge_characters(values: pa.Array | pa.ChunkedArray) -> set[str]:
             for edge in (pc.utf8_slice_codeunits(subset, 0, 1), pc.utf8_slice_codeunits(subset, -1)):
                 found.update(c for c in pc.unique(edge).to_pylist() if c and not c.isascii())
     return found
+
+
+def _offsets_and_data(chunk: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """A string chunk (other text types cast to large strings), its offsets for its own rows and its data
+    bytes, as numpy views of Arrow's buffers (no copy of the text)."""
+    if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+        chunk = chunk.cast(pa.large_string())
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[chunk.offset:chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.empty(0, np.uint8)
+    return chunk, offsets, data
 
 
 def string_hashes(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -102,17 +109,12 @@ def _hash_chunks(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 
 def _hash_chunk(chunk: pa.Array) -> np.ndarray:
-    if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-        chunk = chunk.cast(pa.large_string())
-    validity, offsets_buffer, data_buffer = chunk.buffers()
-    offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[chunk.offset:chunk.offset + len(chunk) + 1]
+    chunk, offsets, data = _offsets_and_data(chunk)
     offsets = offsets.astype(np.int64, copy=False)
     starts, lengths = offsets[:-1], np.diff(offsets)
     if chunk.null_count:
         # A null slot's offsets may span bytes: hash it as the empty string.
         lengths = np.where(chunk.is_null().to_numpy(zero_copy_only=False), 0, lengths)
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.empty(0, np.uint8)
     # In blocks whose bytes stay in the CPU's cache across the word-by-word passes: a million URLs in one
     # block take about twice as long.
     blocks = [_hash_bytes(data, starts[at:at + _HASH_BLOCK], lengths[at:at + _HASH_BLOCK])

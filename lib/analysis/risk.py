@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis.anchors import AnchorContext, exact_match_mask
-from lib.arrow_strings import positions_in
 from lib.analysis.text import extract_first, sliced
+from lib.arrow_strings import positions_in
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
 LOW_AUTHORITY = 5
