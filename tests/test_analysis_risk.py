@@ -207,3 +207,16 @@ def test_link_dates_fill_the_referring_domains_facts_as_combine_first_would():
 def test_offtopic_title_stays_quiet_on_whole_words_of_other_topics_and_on_your_keywords(title):
     result = domain_risk(links(link(source_title=title)), refs(refdomain()), CONTEXT)
     assert "offtopic_title" not in markers_of(result, "goodblog.com")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a.com", "b.xyz", "zz.com", "é.net", "best-cheap-coffee-grinder.com",
+                                           "Ä.org", "a-b.com", "b.com"]),
+                          st.booleans(), st.sampled_from([3, 40])), min_size=1, max_size=25))
+def test_domains_come_riskiest_first_then_most_linked_then_by_name(rows):
+    frame = links(*[link(domain, sitewide=sitewide, page_ascore=ascore) for domain, sitewide, ascore in rows])
+    result = domain_risk(frame, None, CONTEXT)
+    expected = result.sort_values(["risk_score", "backlinks", "domain"], ascending=[False, False, True],
+                                  kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(result, expected)
+    assert sorted(result["domain"]) == sorted({domain for domain, _, _ in rows})

@@ -32,10 +32,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from lib.analysis.anchors import AnchorContext, exact_match_mask
 from lib.analysis.text import extract_first, sliced
-from lib.arrow_strings import positions_in
+from lib.arrow_strings import column_strings, positions_in
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
 LOW_AUTHORITY = 5
@@ -171,13 +172,21 @@ def _stuffed(domains: pd.Index, keyword_words: set[str]) -> np.ndarray:
     return out
 
 
+def _fired(mask: int, weights: dict[str, int]) -> list[str]:
+    return [n for n in _ORDER if mask & _BIT[n] and weights[n] > 0]
+
+
+def _score(mask: int, weights: dict[str, int]) -> int:
+    return min(100, sum(weights[n] for n in _fired(mask, weights)))
+
+
 def _mask_strings(masks: pd.Series, weights: dict[str, int]) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Scores, marker names and explanations from bitmasks, computed once per distinct combination."""
     codes, uniques = pd.factorize(masks.astype("int64"), sort=False)
     scores, names, reasons = [], [], []
     for mask in uniques:
-        fired = [n for n in _ORDER if mask & _BIT[n] and weights[n] > 0]
-        scores.append(min(100, sum(weights[n] for n in fired)))
+        fired = _fired(mask, weights)
+        scores.append(_score(mask, weights))
         names.append("; ".join(fired))
         reasons.append(" ".join(MARKERS[n].explanation for n in fired))
     take = lambda values, dtype: pd.Series(pd.array(values, dtype=dtype).take(codes) if len(codes) else  # noqa: E731
@@ -401,13 +410,18 @@ def referring_domain_risk(referring_domains: pd.DataFrame, context: RiskContext,
 
 
 def _result(mask: pd.Series, counts: pd.Series, weights: dict[str, int]) -> pd.DataFrame:
-    scores, names, reasons = _mask_strings(mask, weights)
-    out = pd.DataFrame({"domain": pd.array(mask.index.astype("str"), dtype="str"), "risk_score": scores.to_numpy(),
-                        "markers": names.to_numpy(), "reasons": reasons.to_numpy(),
-                        "backlinks": pd.array(counts.to_numpy(), dtype="Int64")})
-    out["risk_score"] = out["risk_score"].astype("Int64")
-    return out.sort_values(["risk_score", "backlinks", "domain"], ascending=[False, False, True],
-                           kind="stable").reset_index(drop=True)
+    # Ordered on integers (score, count, the domain's rank among the names) before any text is built: sorting
+    # the finished frame by its Int64 and text columns cost ~0.5 s for the Gap's 432,000 domains.
+    domains = pd.Series(pd.array(mask.index.astype("str"), dtype="str"))
+    combos, uniques = pd.factorize(mask.to_numpy(dtype="int64"), sort=False)
+    combo_scores = np.array([_score(combo, weights) for combo in uniques], dtype="int64")
+    by_name = pc.rank(column_strings(domains), sort_keys="ascending", tiebreaker="first").to_numpy()
+    order = np.lexsort((by_name, -counts.to_numpy(dtype="int64"), -combo_scores.take(combos)))
+    ordered = pd.Series(mask.to_numpy(dtype="int64").take(order))
+    scores, names, reasons = _mask_strings(ordered, weights)
+    return pd.DataFrame({"domain": domains.array.take(order), "risk_score": scores.array,
+                         "markers": names.array, "reasons": reasons.array,
+                         "backlinks": pd.array(counts.to_numpy(dtype="int64").take(order), dtype="Int64")})
 
 
 def _empty() -> pd.DataFrame:
