@@ -233,8 +233,7 @@ with new_tab:
             file_stem=f"{workspace.own_domain}-pages-attracting-links", height=300)
         st.markdown("**New backlinks**, strongest first")
         data_table(gained, key="nl_new_table", what="new backlinks",
-                   columns=["authority", "source_domain", "source_url", "target_url", "anchor", "first_seen",
-                            "nofollow", "lost"],
+                   columns=new_lost.NEW_LINK_COLUMNS,
                    overrides={**LINK_COLUMNS, "lost": st.column_config.CheckboxColumn("Since lost")},
                    file_stem=f"{workspace.own_domain}-new-backlinks-{start}-{end}", height=420)
 

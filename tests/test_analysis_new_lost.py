@@ -117,6 +117,14 @@ def test_lost_links_from_strong_domains_come_first(links):
     assert list(lost["target_url"]) == ["https://me.com/blog", "https://me.com/blog", "https://me.com/shop"]
 
 
+
+def test_new_links_keep_the_columns_the_page_shows_and_downloads(links):
+    report = new_lost.new_lost_report(links, date(2024, 1, 1), date(2024, 6, 30), "month")
+    assert list(report.new_links.columns) == new_lost.NEW_LINK_COLUMNS
+    in_range = new_lost._in(links["first_seen"], date(2024, 1, 1), date(2024, 6, 30))
+    assert 0 < len(report.new_links) == int(in_range.sum())
+    assert report.new_links["authority"].is_monotonic_decreasing
+
 def test_threshold_is_inclusive(links):
     report = new_lost.new_lost_report(links, date(2024, 5, 1), date(2024, 6, 30), threshold=20)
     assert report.strong_lost == 3

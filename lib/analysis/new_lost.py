@@ -37,6 +37,10 @@ from lib.arrow_strings import positions_in
 FREQUENCIES = {"week": "W-SUN", "month": "M"}
 LINK_COLUMNS = ["source_url", "source_title", "target_url", "source_domain", "anchor", "page_ascore", "nofollow",
                 "first_seen", "last_seen", "lost_link"]
+# What the report keeps of a new link (the New links table and its downloads): taking the 16 columns of half a
+# million new links cost ~0.3 s of the page's first open.
+NEW_LINK_COLUMNS = ["authority", "source_domain", "source_url", "target_url", "anchor", "first_seen", "nofollow",
+                    "lost"]
 FLAGGED, DISAPPEARED = "flagged lost", "disappeared"
 
 
@@ -186,10 +190,11 @@ def _rows_in_order(links: pd.DataFrame, order: pd.Index, **extra: pd.Series) -> 
 
 
 def new_links_in(links: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Backlinks first seen in [start, end], strongest first, with the NEW_LINK_COLUMNS."""
     at = np.flatnonzero(_in(links["first_seen"], start, end))
     keys = links[["authority", "first_seen", "source_url"]].take(at).set_axis(at)
     order = _sort_order(keys, ["authority", "first_seen", "source_url"], [False, False, True])
-    return _rows_in_order(links, order)
+    return _rows_in_order(links[[c for c in NEW_LINK_COLUMNS if c in links]], order)
 
 
 def pages_losing(lost: pd.DataFrame) -> pd.DataFrame:
