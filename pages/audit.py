@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import decisions, disavow, snapshots
-from lib.analysis import audit_compare, new_lost
+from lib import decisions, disavow
+from lib.analysis import audit_compare
 from lib.analysis import referring_domains as rd
 from lib.analysis.risk import RISKY_SCORE, RiskContext, backlink_risk, domain_risk, weights_table
 from lib.countries import home_countries
@@ -450,23 +450,11 @@ BROKEN_SEEN = "audit_broken_seen"
 MAX_TARGET_OPTIONS = 2_000
 
 
-@st.cache_resource(show_spinner="Comparing snapshots…", max_entries=4)  # read-only, as risk_table
-def vanished(root: str, snapshot_ids: tuple[int, ...]) -> pd.DataFrame:
-    dated = [(snapshots.get_snapshot(i, state.data_root()).data_date, state.frame_by_id(i)) for i in snapshot_ids]
-    return new_lost.vanished_backlinks(dated)
-
-
-@st.cache_resource(show_spinner="Collecting lost links…", max_entries=4)  # read-only, as risk_table
-def link_events(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date) -> pd.DataFrame:
-    return new_lost.link_events(state.frame_by_id(snapshot_ids[-1]), vanished(root, snapshot_ids),
-                                state.frame_by_id(refdomains_id), as_of)
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def reclaim(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date,
             broken: tuple[str, ...]) -> tuple[pd.DataFrame, list[str], int, int]:
     """Links to reclaim for the pages marked broken, the most linked targets, and the lost / broken counts."""
-    events = link_events(root, snapshot_ids, refdomains_id, as_of)
+    events = state.link_events(root, snapshot_ids, refdomains_id, as_of)
     targets = events["target_url"].value_counts().index[:MAX_TARGET_OPTIONS].astype("str").tolist()
     found = audit_compare.reclaim_links(events, list(broken))
     return (found, targets, int(found["why"].str.contains("lost").sum()),

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import important_pages, outreach, snapshots
+from lib import important_pages, outreach
 from lib.analysis import new_lost
 from lib.charts import new_lost as charts
 from lib.charts.base import BAD, GOOD
@@ -33,35 +33,22 @@ root = str(state.data_root())
 
 
 
-# Large results are shared read-only (cache_resource) rather than unpickled from cache_data on every rerun.
-@st.cache_resource(show_spinner="Comparing snapshots…", max_entries=4)
-def vanished(root: str, snapshot_ids: tuple[int, ...]) -> pd.DataFrame:
-    dated = [(snapshots.get_snapshot(i, state.data_root()).data_date, state.frame_by_id(i)) for i in snapshot_ids]
-    return new_lost.vanished_backlinks(dated)
-
-
-# The link table is as large as the latest snapshot: shared read-only like ui.state's frames, not copied.
-@st.cache_resource(show_spinner="Collecting links…", max_entries=4)
-def links(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date) -> pd.DataFrame:
-    return new_lost.link_events(state.frame_by_id(snapshot_ids[-1]), vanished(root, snapshot_ids),
-                                state.frame_by_id(refdomains_id) if refdomains_id else None, as_of)
-
-
 @st.cache_resource(show_spinner="Counting new and lost links…", max_entries=16)
 def report(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date, start: date,
            end: date, freq: str, threshold: int) -> new_lost.NewLostReport:
-    return new_lost.new_lost_report(links(root, snapshot_ids, refdomains_id, as_of), start, end, freq, threshold)
+    links = state.link_events(root, snapshot_ids, refdomains_id, as_of)
+    return new_lost.new_lost_report(links, start, end, freq, threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def page_options(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date) -> list[str]:
-    counts = links(root, snapshot_ids, refdomains_id, as_of)["target_url"].value_counts()
+    counts = state.link_events(root, snapshot_ids, refdomains_id, as_of)["target_url"].value_counts()
     return counts.index[:MAX_PAGE_OPTIONS].astype("str").tolist()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def earliest_seen(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date) -> date | None:
-    seen = links(root, snapshot_ids, refdomains_id, as_of)["first_seen"].dropna()
+    seen = state.link_events(root, snapshot_ids, refdomains_id, as_of)["first_seen"].dropna()
     return None if seen.empty else seen.min().date()
 
 

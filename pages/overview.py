@@ -7,7 +7,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import snapshots
-from lib.analysis.new_lost import vanished_backlinks
 from lib.demo import DEMO_SITE_ASCORE
 from lib.analysis import overview as ov
 from lib.charts import overview as charts
@@ -45,8 +44,8 @@ def analyses(root: str, backlinks_ids: tuple[tuple[int, date], ...], refdomains_
     if backlinks is not None:
         curve = ov.concentration_curve(backlinks, data_date)
         result.update(
-            growth=ov.growth_by_month(backlinks, data_date, vanished_backlinks(
-                [(day, state.frame_by_id(snapshot_id)) for snapshot_id, day in backlinks_ids])),
+            growth=ov.growth_by_month(backlinks, data_date, state.vanished_links(
+                root, tuple(snapshot_id for snapshot_id, _ in backlinks_ids))),
             link_types=ov.link_type_counts(backlinks, data_date),
             rel=ov.rel_counts(backlinks, data_date),
             pages=ov.top_target_pages(backlinks, data_date),

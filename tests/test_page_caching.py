@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from lib import decisions, marks
+from lib.analysis import new_lost
 from lib.analysis import referring_domains as rd
 
 RD_PAGE = "pages/referring_domains.py"
@@ -113,3 +114,12 @@ def test_audit_shows_a_decision_saved_in_another_tab_on_the_next_rerun(app_test,
     queue = at.dataframe[1].value.set_index("domain")
     assert queue.loc[domain, "decision"] == "Keep"
     assert {m.label: m.value for m in at.metric}["Disavow decisions"] == "0"
+
+
+def test_overview_and_new_lost_compare_the_snapshots_once_between_them(app_test, monkeypatch):
+    comparisons = counting(monkeypatch, new_lost, "vanished_backlinks")
+    run(app_test("pages/overview.py"))
+    assert len(comparisons) == 1
+    at = run(app_test("pages/new_lost.py"))
+    assert len(comparisons) == 1  # the Overview's vanished links, shared
+    assert at.metric and at.dataframe

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from lib import db, importer, snapshots
+from lib.analysis import new_lost
 from lib.workspaces import Workspace, get_workspace, list_workspaces
 
 WORKSPACE_PARAM = "ws"
@@ -92,6 +94,23 @@ def frame_by_id(snapshot_id: int | None) -> pd.DataFrame | None:
     """The frame of a snapshot id (None for no id); for st.cache_data functions, which take ids, not frames."""
     return None if snapshot_id is None else _snapshot_frame(str(data_root()), snapshot_id)
 
+
+
+# Overview, New & lost and the Audit read the same links of the site's history: computed once per history and
+# shared read-only, so the second of those pages a user opens does not compare the snapshots again.
+@st.cache_resource(show_spinner="Comparing snapshots…", max_entries=4)
+def vanished_links(root: str, snapshot_ids: tuple[int, ...]) -> pd.DataFrame:
+    """lib.analysis.new_lost.vanished_backlinks of Backlinks snapshots (ids oldest data first)."""
+    dated = [(snapshots.get_snapshot(i, Path(root)).data_date, _snapshot_frame(root, i)) for i in snapshot_ids]
+    return new_lost.vanished_backlinks(dated)
+
+
+@st.cache_resource(show_spinner="Collecting links…", max_entries=4)
+def link_events(root: str, snapshot_ids: tuple[int, ...], refdomains_id: int | None, as_of: date) -> pd.DataFrame:
+    """lib.analysis.new_lost.link_events of the latest snapshot, the vanished links and the Referring Domains."""
+    refdomains = _snapshot_frame(root, refdomains_id) if refdomains_id is not None else None
+    return new_lost.link_events(_snapshot_frame(root, snapshot_ids[-1]), vanished_links(root, snapshot_ids),
+                                refdomains, as_of)
 
 def latest(workspace: Workspace, kind: str, target_domain: str | None = None) -> snapshots.Snapshot | None:
     return snapshots.latest_snapshot(workspace.id, kind, target_domain or workspace.own_domain, data_root())
