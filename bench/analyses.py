@@ -16,7 +16,7 @@ import pandas as pd
 
 from bench.generate import BRAND_TERMS, KEYWORDS
 from bench.workspace import BenchWorkspace
-from lib import marks, snapshots
+from lib import db, marks, snapshots, trend_store
 from lib.analysis import anchor_profile as ap
 from lib.analysis import new_lost
 from lib.analysis import overview as ov
@@ -117,11 +117,36 @@ def new_and_lost(f: Frames) -> object:
 
 
 def history_trend(f: Frames) -> pd.DataFrame:
-    """pages/history.py: one risk-scored trend point per Backlinks snapshot."""
+    """pages/history.py with nothing stored yet: one risk-scored trend point per Backlinks snapshot."""
+    return trend.trend_frame([_trend_point(f, s) for s in f.history])
+
+
+def history_trend_after_import(f: Frames) -> pd.DataFrame:
+    """pages/history.py on its first open after a new import: the earlier snapshots' points read from
+    lib.trend_store (stored when History was last opened, see store_earlier_trend_points), the new one
+    scored. Its stored point is deleted first (an SQLite delete, inside the time) so every repetition scores it."""
+    with db.session(trend_store.DDL, f.bench.root) as conn:
+        conn.execute("DELETE FROM trend_points WHERE snapshot_id = ?", (f.backlinks_snapshot.id,))
+    basis = _trend_basis(f)
+    return trend.trend_frame([trend_store.stored_or_scored(s.id, basis, lambda s=s: _trend_point(f, s), f.bench.root)
+                              for s in f.history])
+
+
+def store_earlier_trend_points(f: Frames) -> None:
+    """What History stored last month: the points of every Backlinks snapshot but the latest."""
+    for s in f.history[:-1]:
+        trend_store.stored_or_scored(s.id, _trend_basis(f), lambda s=s: _trend_point(f, s), f.bench.root)
+
+
+def _trend_point(f: Frames, snapshot: snapshots.Snapshot) -> trend.TrendPoint:
     ws = f.workspace
-    points = [trend.snapshot_point(f.frames[s.id], s.id, s.data_date, ws.own_domain, ws.brand_terms,
-                                   ws.target_keywords, f.refdomains) for s in f.history]
-    return trend.trend_frame(points)
+    return trend.snapshot_point(f.frames[snapshot.id], snapshot.id, snapshot.data_date, ws.own_domain,
+                                ws.brand_terms, ws.target_keywords, f.refdomains)
+
+
+def _trend_basis(f: Frames) -> str:
+    ws = f.workspace
+    return trend_store.point_basis(f.refdomains_snapshot.id, ws.own_domain, ws.brand_terms, ws.target_keywords)
 
 
 def history_diff(f: Frames) -> object:
@@ -137,7 +162,8 @@ PAGE_ANALYSES: dict[str, Callable[[Frames], object]] = {
     "risk scores per domain": risk_domains,
     "risk scores per backlink": risk_backlinks,
     "new & lost": new_and_lost,
-    "history: trend (risk per snapshot)": history_trend,
+    "history: trend, every snapshot scored (nothing stored yet)": history_trend,
+    "history: trend after a new import (earlier points stored)": history_trend_after_import,
     "history: snapshot diff": history_diff,
 }
 

@@ -79,6 +79,7 @@ def measure_analyses(bench, size: str, repeat: int, gap_size: int) -> list[Resul
     from bench.workspace import gap_frames
 
     frames = analyses.Frames(bench)
+    analyses.store_earlier_trend_points(frames)
     results = []
     for name, func in analyses.PAGE_ANALYSES.items():
         row = Result(f"analysis: {name}", size, target=1.0, group="analyses")

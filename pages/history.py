@@ -4,7 +4,7 @@
 import pandas as pd
 import streamlit as st
 
-from lib import snapshots
+from lib import snapshots, trend_store
 from lib.countries import home_countries
 from lib.analysis import snapshot_diff, trend
 from lib.charts import history as charts
@@ -27,14 +27,18 @@ root = str(state.data_root())
 
 
 
-# One cached point per snapshot: a new import scores only itself, not the whole history again.
+# One point per snapshot, stored (lib.trend_store): a new import scores only itself, and a restart nothing.
 @st.cache_data(show_spinner="Scoring the snapshot's links…", max_entries=64)
 def trend_point(root: str, snapshot_id: int, refdomains_id: int | None, own_domain: str,
                 brand_terms: tuple[str, ...], target_keywords: tuple[str, ...],
                 countries: tuple[str, ...] = ()) -> trend.TrendPoint:
-    snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
-    return trend.snapshot_point(state.frame_by_id(snapshot_id), snapshot_id, snapshot.data_date, own_domain,
-                                brand_terms, target_keywords, state.frame_by_id(refdomains_id), countries)
+    def score() -> trend.TrendPoint:
+        snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
+        return trend.snapshot_point(state.frame_by_id(snapshot_id), snapshot_id, snapshot.data_date, own_domain,
+                                    brand_terms, target_keywords, state.frame_by_id(refdomains_id), countries)
+
+    basis = trend_store.point_basis(refdomains_id, own_domain, brand_terms, target_keywords, countries)
+    return trend_store.stored_or_scored(snapshot_id, basis, score, state.data_root())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
