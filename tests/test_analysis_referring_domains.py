@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lib.analysis import referring_domains as rd
 
@@ -137,3 +139,20 @@ def test_with_marks_replaces_marks_without_touching_the_input():
     assert marked.set_index("domain").loc["c.net", "note"] == "ok"
     assert table["mark"].tolist() == ["", "", ""]
     assert rd.with_marks(marked, None)["mark"].tolist() == ["", "", ""]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(["a.com", "b.org", "c.net", "é.fr", "x.io"]), unique=True),
+       st.lists(st.sampled_from(["a.com", "b.org", "c.net", "é.fr", "x.io"]), unique=True))
+def test_the_outer_join_matches_pandas_join_up_to_row_order(export_domains, link_domains):
+    from_export = rd._from_referring_domains(refdomains().iloc[[0] * len(export_domains)].assign(
+        root_domain=export_domains, domain=export_domains), DATA_DATE)
+    from_links = rd._from_backlinks(backlinks().iloc[[0] * len(link_domains)].assign(
+        source_domain=pd.array(link_domains, dtype="str")), DATA_DATE)
+    joined = rd._outer_join(from_export, from_links).sort_index()
+    expected = from_export.join(from_links, how="outer", suffixes=("", "_links")).sort_index()
+    assert joined.index.tolist() == expected.index.tolist()
+    for column in expected.columns:
+        assert joined[column].isna().tolist() == expected[column].isna().tolist(), column
+        known = expected[column].notna().to_numpy()
+        assert joined[column][known].tolist() == expected[column][known].tolist(), column

@@ -71,6 +71,19 @@ def _from_referring_domains(referring_domains: pd.DataFrame, data_date: date) ->
     return grouped
 
 
+
+def _outer_join(from_export: pd.DataFrame, from_links: pd.DataFrame) -> pd.DataFrame:
+    """from_export.join(from_links, how="outer", suffixes=("", "_links")) up to row order (the table is sorted
+    afterwards on keys that end with the unique domain): both indexes are unique, so one Arrow lookup places
+    every export domain among the link domains; pandas' join sorted and aligned 100,000 Python strings."""
+    links_at = positions_in(from_export.index, from_links.index)
+    links_only = np.setdiff1d(np.arange(len(from_links)), links_at[links_at >= 0], assume_unique=True)
+    renamed = {c: f"{c}_links" if c in from_export.columns else c for c in from_links.columns}
+    export_rows = from_export.assign(**{renamed[c]: from_links[c].array.take(links_at, allow_fill=True)
+                                        for c in from_links.columns})
+    link_rows = from_links.iloc[links_only].rename(columns=renamed)
+    return pd.concat([export_rows, link_rows])
+
 def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None, data_date: date,
                  categories: pd.DataFrame | None = None, marks: pd.DataFrame | None = None) -> pd.DataFrame:
     """The referring domains table (columns in COLUMNS), biggest Authority Score and backlinks first.
@@ -87,7 +100,7 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
     elif from_links is None:
         table = from_export
     else:
-        table = from_export.join(from_links, how="outer", suffixes=("", "_links"))
+        table = _outer_join(from_export, from_links)
         for name in ("backlinks", "first_seen", "last_seen", "tld", "lost"):
             table[name] = table[name].where(table[name].notna(), table[f"{name}_links"])
         table = table.drop(columns=[c for c in table.columns if c.endswith("_links")])
