@@ -187,8 +187,7 @@ else:
                 data_table(diff.lost_domains, key="history_lost_domains", sort_by=["ascore", "backlinks"],
                            overrides=domain_config, what="domains", file_stem=f"{stem}-lost-domains", height=300)
         if "Backlinks" in tabs:
-            link_columns = ["page_ascore", "source_domain", "source_url", "target_url", "anchor", "nofollow",
-                            "first_seen", "last_seen"]
+            link_columns = snapshot_diff.LINK_COLUMNS
             link_config = {"page_ascore": st.column_config.ProgressColumn("Page AS", min_value=0, max_value=100,
                                                                           format="%d"),
                            "source_domain": st.column_config.TextColumn("Domain")}

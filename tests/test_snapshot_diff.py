@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from lib import importer, snapshots
-from lib.analysis.snapshot_diff import (diff_anchors, diff_backlinks, diff_referring_domains, diff_snapshots,
-                                       normalize_anchor)
+from lib.analysis.snapshot_diff import (LINK_COLUMNS, diff_anchors, diff_backlinks, diff_referring_domains,
+                                       diff_snapshots, normalize_anchor)
 from lib.workspaces import create_workspace
 from tests.test_importer import backlinks_csv
 
@@ -44,6 +44,14 @@ def test_backlinks_gained_and_lost_are_keyed_by_source_and_target():
     assert diff.lost_pairs == {("https://a.com/2", "https://me.com/shop"), ("https://b.org/x", "https://me.com/")}
     assert (diff.old_backlinks, diff.new_backlinks, diff.old_domains, diff.new_domains) == (4, 5, 3, 4)
 
+
+
+def test_gained_and_lost_backlinks_keep_the_link_columns_history_shows():
+    extra = {"source_title": "A post", "external_links": 3, "sitewide": False}
+    diff = diff_backlinks(OLD.assign(**extra), NEW.assign(**extra, nofollow=True))
+    assert list(diff.gained_backlinks.columns) == [c for c in LINK_COLUMNS if c in NEW.columns or c == "nofollow"]
+    assert list(diff.lost_backlinks.columns) == [c for c in LINK_COLUMNS if c in OLD.columns]
+    assert diff.gained_backlinks.set_index("source_url").loc["https://d.io/z", "page_ascore"] == 60
 
 def test_referring_domains_gained_and_lost():
     diff = diff_backlinks(OLD, NEW)
