@@ -48,15 +48,20 @@ def test_a_large_table_sends_the_bounded_rows_and_downloads_all_of_them():
 
     def script():
         import pandas as pd
+        import streamlit as st
 
         from ui.tables import MAX_ROWS, data_table
 
         frame = pd.DataFrame({"domain": [f"d{i}.com" for i in range(MAX_ROWS + 7)], "backlinks": range(MAX_ROWS + 7)})
-        data_table(frame, key="big", sort_by="backlinks", file_stem="big")
+        frame["risk_score"] = 5
+        data_table(frame, key="big", sort_by=["risk_score", "backlinks"], file_stem="big",
+                   overrides={"risk_score": st.column_config.ProgressColumn("Risk")})
 
     at = AppTest.from_function(script).run()
     assert not at.exception
     assert len(at.dataframe[0].value) == MAX_ROWS
     assert at.dataframe[0].value["backlinks"].iloc[0] == MAX_ROWS + 6
-    assert any(f"Showing the first {MAX_ROWS:,} of {MAX_ROWS + 7:,}" in c.value for c in at.caption)
+    # The order is named by the headers the user sees, not by column names.
+    assert any(f"Showing the first {MAX_ROWS:,} of {MAX_ROWS + 7:,} rows, sorted by Risk, Backlinks." in c.value
+               for c in at.caption)
     assert [b.proto.label for b in at.get("download_button")] == ["Download CSV", "Download XLSX"]

@@ -16,11 +16,21 @@ MAX_ROWS = 5_000
 _SAFE_URL = re.compile(r"^https?://", re.I)
 
 
+def column_label(name: str, overrides: dict | None = None) -> str:
+    """The header a column shows: the page's label for it, else its name in words."""
+    override = (overrides or {}).get(name)
+    if isinstance(override, str):
+        return override
+    if isinstance(override, dict) and override.get("label"):
+        return str(override["label"])
+    return str(name).replace("_", " ").capitalize()
+
+
 def column_config(frame: pd.DataFrame, overrides: dict | None = None) -> dict:
     """Column types from names and dtypes: links (http/https only), Authority Score bars, dates."""
     config: dict = {}
     for name in frame.columns:
-        label = str(name).replace("_", " ").capitalize()
+        label = column_label(name)
         series = frame[name]
         if "ascore" in name or name in ("authority_score", "toxicity_score", "risk_score", "priority"):
             config[name] = st.column_config.ProgressColumn(label, min_value=0, max_value=100, format="%d")
@@ -106,7 +116,8 @@ def data_table(frame: pd.DataFrame, *, key: str, sort_by: str | list[str] | None
     if columns:
         shown = shown[[c for c in columns if c in shown.columns]]
     if len(frame) > len(shown):
-        order = f", sorted by {sort_by if isinstance(sort_by, str) else ', '.join(sort_by)}" if sort_by else ""
+        keys = [sort_by] if isinstance(sort_by, str) else list(sort_by or [])
+        order = f", sorted by {', '.join(column_label(k, overrides) for k in keys)}" if keys else ""
         st.caption(f"Showing the first {len(shown):,} of {len(frame):,} {what}{order}. "
                    f"The downloads hold all {len(frame):,}.")
     else:
