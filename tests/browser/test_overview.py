@@ -24,6 +24,9 @@ def test_overview_shows_metrics_concentration_and_charts(demo_server, page):
     open_page(page, demo_server, "", "ws=demo")
     assert_no_exception(page)
     wait_for_metric_row(page)
+    # The metric row shows before the analyses' charts (a spinner runs between them): polled as well.
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 8", timeout=60_000)
+    wait_idle(page)
     text = page.locator("[data-testid='stApp']").inner_text()
     for wanted in ("Where your links come from", "backlinks come from just 10 websites", "Growth",
                    "Link profile", "Data loaded"):
