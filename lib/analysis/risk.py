@@ -176,8 +176,8 @@ def _fired(mask: int, weights: dict[str, int]) -> list[str]:
     return [n for n in _ORDER if mask & _BIT[n] and weights[n] > 0]
 
 
-def _score(mask: int, weights: dict[str, int]) -> int:
-    return min(100, sum(weights[n] for n in _fired(mask, weights)))
+def _score(fired: list[str], weights: dict[str, int]) -> int:
+    return min(100, sum(weights[n] for n in fired))
 
 
 def _mask_strings(masks: pd.Series, weights: dict[str, int]) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -186,7 +186,7 @@ def _mask_strings(masks: pd.Series, weights: dict[str, int]) -> tuple[pd.Series,
     scores, names, reasons = [], [], []
     for mask in uniques:
         fired = _fired(mask, weights)
-        scores.append(_score(mask, weights))
+        scores.append(_score(fired, weights))
         names.append("; ".join(fired))
         reasons.append(" ".join(MARKERS[n].explanation for n in fired))
     take = lambda values, dtype: pd.Series(pd.array(values, dtype=dtype).take(codes) if len(codes) else  # noqa: E731
@@ -414,7 +414,7 @@ def _result(mask: pd.Series, counts: pd.Series, weights: dict[str, int]) -> pd.D
     # the finished frame by its Int64 and text columns cost ~0.5 s for the Gap's 432,000 domains.
     domains = pd.Series(pd.array(mask.index.astype("str"), dtype="str"))
     combos, uniques = pd.factorize(mask.to_numpy(dtype="int64"), sort=False)
-    combo_scores = np.array([_score(combo, weights) for combo in uniques], dtype="int64")
+    combo_scores = np.array([_score(_fired(combo, weights), weights) for combo in uniques], dtype="int64")
     by_name = pc.rank(column_strings(domains), sort_keys="ascending", tiebreaker="first").to_numpy()
     order = np.lexsort((by_name, -counts.to_numpy(dtype="int64"), -combo_scores.take(combos)))
     ordered = pd.Series(mask.to_numpy(dtype="int64").take(order))
