@@ -100,6 +100,15 @@ def string_hashes(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
+def pair_hashes(first: pa.Array | pa.ChunkedArray, second: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A 64-bit hash of each (first, second) pair of strings, from `string_hashes` of both (nulls as "").
+
+    Stored with every Backlinks snapshot (its `link_key` column): changing how it is computed would make
+    stored keys disagree with new ones, so tests pin its values.
+    """
+    return string_hashes(first) * _GOLDEN ^ string_hashes(second)
+
+
 def _hash_chunks(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
     hashed = [_hash_chunk(chunk) for chunk in chunks if len(chunk)]

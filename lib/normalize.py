@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib import domains
-from lib.arrow_strings import edge_characters
-from lib.schema import BOOL, DATETIME, FLOAT, INT, KINDS, STRING, HeaderMatch, Kind, snake_case
+from lib.arrow_strings import column_strings, edge_characters, pair_hashes
+from lib.schema import BOOL, DATETIME, FLOAT, INT, KEY, KINDS, STRING, HeaderMatch, Kind, snake_case
 
 MAX_LISTED = 200  # problems listed one by one; the rest are counted
 
@@ -158,6 +158,8 @@ def _missing_column(type_: str, length: int) -> pd.Series:
         return pd.Series(np.full(length, np.nan))
     if type_ == DATETIME:
         return pd.Series(pd.NaT, index=range(length), dtype="datetime64[ns]")
+    if type_ == KEY:
+        return pd.Series(np.zeros(length, dtype=np.uint64))
     return pd.Series([""] * length, dtype="str")
 
 
@@ -325,6 +327,7 @@ def _derive(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
         frame["source_host"], frame["source_domain"], frame["source_tld"] = domains.host_parts(frame["source_url"])
         frame["target_host"] = domains.hosts(frame["target_url"])
         frame["link_type"] = link_types(frame)
+        frame["link_key"] = pair_hashes(column_strings(frame["source_url"]), column_strings(frame["target_url"]))
     elif kind.name in ("referring_domains", "gap"):
         frame["domain"], frame["root_domain"], tld = domains.host_parts(frame["domain"])
         if kind.name == "referring_domains":

@@ -17,6 +17,7 @@ INT = "int"  # pandas "Int64": integers that may be missing (Authority Score, co
 BOOL = "bool"  # numpy bool: Semrush writes true/false, an empty flag means false
 DATETIME = "datetime"  # datetime64[ns], naive UTC
 FLOAT = "float"
+KEY = "key"  # numpy uint64: a hash computed at import, never read from a file
 
 PANDAS_DTYPES = {
     STRING: "str",
@@ -24,6 +25,7 @@ PANDAS_DTYPES = {
     BOOL: "bool",
     DATETIME: "datetime64[ns]",
     FLOAT: "float64",
+    KEY: "uint64",
 }
 
 
@@ -106,6 +108,9 @@ BACKLINKS = Kind(
         Column("source_tld", STRING),
         Column("target_host", STRING),
         Column("link_type", STRING),  # text / image / form / frame
+        # Hash of (source_url, target_url), lib.arrow_strings.pair_hashes: how snapshots are compared link by
+        # link (lib.analysis.snapshot_diff.link_keys) without hashing a million URL pairs on every page open.
+        Column("link_key", KEY),
     ),
 )
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import arrow_strings, parallel
-from lib.arrow_strings import edge_characters, map_slices, positions_in, string_hashes
+from lib.arrow_strings import edge_characters, map_slices, pair_hashes, positions_in, string_hashes
 
 
 def _expected(values: list[str | None]) -> set[str]:
@@ -88,6 +88,19 @@ def test_hashes_examples():
     assert hashed[0] == hashed[1]  # a null hashes as ""
     assert string_hashes(pa.array(values, pa.string())).tolist() == _reference(values)
     assert len(string_hashes(pa.array([], pa.large_string()))) == 0
+
+
+def test_pair_hashes_are_pinned_because_snapshots_store_them():
+    """Backlinks snapshots keep these hashes on disk (`link_key`): a change here breaks every stored snapshot."""
+    first = pa.array(["https://a.com/1", "https://a.com/1", None, ""], pa.large_string())
+    second = pa.array(["https://me.com/", "https://me.com/shop", "https://me.com/", "https://me.com/"])
+    hashed = pair_hashes(first, second)
+    assert hashed.dtype == np.uint64
+    assert hashed.tolist() == [(a * 0x9E3779B97F4A7C15 & _MASK64) ^ b for a, b in
+                               zip(_reference(first.to_pylist()), _reference(second.to_pylist()))]
+    assert hashed.tolist() == [14221291783188323290, 15508127709929288989, 15907229517195485362,
+                               15907229517195485362]  # the values of 2026-12; null and "" alike
+    assert len(set(hashed.tolist())) == 3
 
 
 def test_a_null_slot_whose_offsets_span_bytes_hashes_as_empty():

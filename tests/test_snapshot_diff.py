@@ -9,7 +9,7 @@ import pytest
 
 from lib import importer, snapshots
 from lib.analysis.snapshot_diff import (LINK_COLUMNS, diff_anchors, diff_backlinks, diff_referring_domains,
-                                       diff_snapshots, normalize_anchor)
+                                       diff_snapshots, link_keys, normalize_anchor)
 from lib.workspaces import create_workspace
 from tests.test_importer import backlinks_csv
 
@@ -150,6 +150,25 @@ def test_importing_two_exports_in_the_wrong_order_diffs_them_in_data_order(data_
         {"domain": "beans.com", "old_ascore": 25, "new_ascore": 30, "change": 5}]
     assert set(diff.appeared_anchors["anchor"]) == {"grinders"}
     assert set(diff.vanished_anchors["anchor"]) == {"brew guide"}
+
+
+def test_imported_snapshots_carry_their_link_keys_and_frames_without_them_are_hashed(data_dir):
+    workspace = create_workspace("Acme", "acme.com")
+    importer.import_bytes(workspace, backlinks_csv(
+        ROW.format(ascore=30, source="https://blog.beans.com/post", page="", anchor="Acme", last="2024-04-30"),
+        ROW.format(ascore=12, source="https://new.example.org/a", page="shop", anchor="grinders", last="2024-04-28"),
+    ), "acme.com-backlinks.csv")
+    stored = snapshots.load_frame(snapshots.latest_snapshot(workspace.id, "backlinks"))
+    assert stored["link_key"].dtype == "uint64"
+    hashed = link_keys(stored.drop(columns="link_key"))
+    assert stored["link_key"].tolist() == hashed.tolist()
+    assert len(set(hashed.tolist())) == 2
+    # Read from the column, not hashed again: a stored key is what the comparison uses.
+    assert link_keys(stored.assign(link_key=stored["link_key"][::-1].to_numpy())).tolist() == hashed[::-1].tolist()
+    # A concat with a snapshot imported before keys were stored loses the column's type: hashed instead.
+    mixed = pd.concat([stored, stored.drop(columns="link_key")], ignore_index=True)
+    assert mixed["link_key"].dtype != "uint64"
+    assert link_keys(mixed).tolist() == hashed.tolist() * 2
 
 
 def test_a_link_flagged_lost_in_the_newer_snapshot_is_lost():

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lib.arrow_strings import column_strings, positions_in, string_hashes
+from lib.arrow_strings import column_strings, pair_hashes, positions_in
 
 DIFFABLE_KINDS = ("backlinks", "referring_domains", "anchors")
 # What a gained or lost backlink keeps (History's link tables and their downloads): taking all ~24 columns of
@@ -71,14 +71,15 @@ def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
 def link_keys(frame: pd.DataFrame) -> np.ndarray:
     """One 64-bit hash per row of its (source_url, target_url) pair, for fast membership tests.
 
-    Hashed from Arrow's buffers (`arrow_strings.string_hashes`, ~0.07 s a million URLs on two cores) rather
-    than one Python string made and hashed per URL (~0.18 s). A missing URL counts as "".
+    Backlinks snapshots carry it from their import (`link_key`, ~0.12 s a million links to compute, each
+    time a page compared snapshots before); frames without it, or whose key column lost its type (a concat
+    with older snapshots), are hashed here. A missing URL counts as "".
     """
     if frame.empty:
         return np.empty(0, dtype="uint64")
-    sources = string_hashes(column_strings(frame["source_url"]))
-    targets = string_hashes(column_strings(frame["target_url"]))
-    return sources * np.uint64(0x9E3779B97F4A7C15) ^ targets
+    if "link_key" in frame.columns and frame["link_key"].dtype == np.uint64:
+        return frame["link_key"].to_numpy()
+    return pair_hashes(column_strings(frame["source_url"]), column_strings(frame["target_url"]))
 
 
 # The characters str.split() splits on, of ASCII: an ASCII text normalises in Arrow exactly as in Python.
