@@ -6,6 +6,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lib import importer, snapshots
 from lib.analysis.snapshot_diff import (LINK_COLUMNS, diff_anchors, diff_backlinks, diff_referring_domains,
@@ -86,6 +88,47 @@ def test_empty_old_snapshot_means_everything_was_gained():
     diff = diff_backlinks(OLD.iloc[0:0], NEW)
     assert len(diff.gained_backlinks) == 5 and diff.lost_backlinks.empty
     assert set(diff.gained_domains["domain"]) == {"a.com", "b.org", "c.net", "d.io"}
+
+
+def _scores_by_domain(rows: list[tuple]) -> dict[str, int]:
+    best: dict[str, int] = {}
+    for _, _, domain, _, ascore in rows:
+        if domain and ascore is not None:
+            best[domain] = max(best.get(domain, ascore), ascore)
+    return best
+
+
+def _anchor_counts(rows: list[tuple]) -> dict[str, tuple[int, int]]:
+    counts: dict[str, tuple[int, set]] = {}
+    for _, _, domain, anchor, _ in rows:
+        text = " ".join((anchor or "").split()).lower()
+        if text:
+            links, domains = counts.get(text, (0, set()))
+            counts[text] = (links + 1, domains | ({domain} if domain else set()))
+    return {text: (links, len(domains)) for text, (links, domains) in counts.items()}
+
+
+_LINK_ROWS = st.lists(st.tuples(st.sampled_from(["https://a.com/1", "https://b.org/x", "https://c.net/y"]),
+                                st.sampled_from(["https://me.com/", "https://me.com/shop"]),
+                                st.sampled_from(["a.com", "b.org", "c.net", "d.io", None]),
+                                st.sampled_from(["Me", "me ", "best  grinder", "", "Best Grinder", "ÉTÉ", None]),
+                                st.integers(0, 3) | st.none()), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LINK_ROWS, _LINK_ROWS)
+def test_domain_scores_and_anchors_compared_as_plain_python_would(old_rows, new_rows):
+    diff = diff_backlinks(links(*old_rows), links(*new_rows))
+    old_scores, new_scores = _scores_by_domain(old_rows), _scores_by_domain(new_rows)
+    expected = sorted(((d, old_scores[d], new_scores[d], new_scores[d] - old_scores[d])
+                       for d in old_scores.keys() & new_scores.keys() if old_scores[d] != new_scores[d]),
+                      key=lambda row: (-abs(row[3]), row[0]))
+    assert list(diff.ascore_changes.itertuples(index=False, name=None)) == expected
+    old_anchors, new_anchors = _anchor_counts(old_rows), _anchor_counts(new_rows)
+    appeared = {(a, *new_anchors[a]) for a in new_anchors.keys() - old_anchors.keys()}
+    vanished = {(a, *old_anchors[a]) for a in old_anchors.keys() - new_anchors.keys()}
+    assert set(diff.appeared_anchors.itertuples(index=False, name=None)) == appeared
+    assert set(diff.vanished_anchors.itertuples(index=False, name=None)) == vanished
 
 
 def refdomains(*rows: tuple) -> pd.DataFrame:

@@ -114,7 +114,9 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
     # Each snapshot's domain column factorised once, for both the domain and the anchor counts.
     old_codes, new_codes = _domain_codes(old), _domain_codes(new)
     old_domains, new_domains = _domains_of_links(old, old_at, old_codes), _domains_of_links(new, new_at, new_codes)
-    old_anchors, new_anchors = _anchors_of_links(old, old_at, old_codes), _anchors_of_links(new, new_at, new_codes)
+    (old_anchor_codes, new_anchor_codes), anchors = _anchor_codes(old, new)
+    old_anchors = _anchors_of_links(old_at, old_codes, (old_anchor_codes, anchors))
+    new_anchors = _anchors_of_links(new_at, new_codes, (new_anchor_codes, anchors))
     return SnapshotDiff(
         kind="backlinks",
         gained_backlinks=gained.reset_index(drop=True),
@@ -216,41 +218,54 @@ def _missing_from(these: pd.Index, others: pd.Index) -> np.ndarray:
 
 
 def _ascore_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    both = old[["ascore"]].rename(columns={"ascore": "old_ascore"}).join(
-        new[["ascore"]].rename(columns={"ascore": "new_ascore"}), how="inner")
-    both = both[both["old_ascore"].notna() & both["new_ascore"].notna()]
-    both = both.assign(change=(both["new_ascore"] - both["old_ascore"]).astype("Int64"))
-    both = both[both["change"] != 0].reset_index()
-    if both.empty:
+    # Matched by one Arrow lookup of the names: an index join of 200,000 domains per side took ~0.1 s.
+    at_new = positions_in(old.index, new.index)
+    in_both = np.flatnonzero(at_new >= 0)
+    old_ascore = old["ascore"].array.take(in_both)
+    new_ascore = new["ascore"].array.take(at_new[in_both])
+    change = (new_ascore - old_ascore).astype("Int64")
+    moved = (change != 0).to_numpy(dtype=bool, na_value=False)  # a score missing on either side is no move
+    if not moved.any():
         return _empty(_ASCORE_COLUMNS)
+    both = pd.DataFrame({"domain": old.index.take(in_both[moved]), "old_ascore": old_ascore[moved],
+                         "new_ascore": new_ascore[moved], "change": change[moved]})
     # Largest moves first; ties by domain name, so the order is the same on every run.
     both = both.assign(_size=both["change"].abs()).sort_values(["_size", "domain"], ascending=[False, True])
     return both.drop(columns="_size")[list(_ASCORE_COLUMNS)].reset_index(drop=True)
 
 
-def _anchors_of_links(links: pd.DataFrame, at: np.ndarray,
-                      domain_codes: tuple[np.ndarray, pd.Index] | None = None) -> pd.DataFrame:
-    """anchor (index) -> backlinks, domains, of the rows at positions `at`."""
+def _anchor_codes(*frames: pd.DataFrame) -> tuple[list[np.ndarray], pd.Index]:
+    """Each row's normalised anchor as an integer code, per frame, into one sorted list of anchors shared by
+    the frames; each distinct raw text is normalised once, however many frames use it."""
+    factorized = [pd.factorize(frame["anchor"].fillna("").astype("str"), sort=False) for frame in frames]
+    raw = pd.Series(pd.unique(pd.concat([pd.Series(uniques, dtype="str") for _, uniques in factorized])), dtype="str")
+    anchor_codes_of_raw, anchors = pd.factorize(normalize_anchor(raw), sort=True)
+    codes = [anchor_codes_of_raw.take(positions_in(pd.Series(uniques, dtype="str"), raw)).take(raw_codes)
+             for raw_codes, uniques in factorized]
+    return codes, pd.Index(anchors, dtype="str")
+
+
+def _anchors_of_links(at: np.ndarray, domain_codes: tuple[np.ndarray, pd.Index],
+                      anchor_codes: tuple[np.ndarray, pd.Index]) -> pd.DataFrame:
+    """anchor (index) -> backlinks, domains, of the rows at positions `at`, from the rows' codes."""
     if not len(at):
         return _empty(_ANCHOR_COLUMNS).set_index("anchor")
-    # Each distinct raw anchor is normalised once; links are then counted on integer codes of the
-    # normalised anchors, and distinct domains as distinct (anchor, domain) code pairs.
-    raw_codes, raw = pd.factorize(links["anchor"].fillna("").astype("str"), sort=False)
-    cleaned = normalize_anchor(pd.Series(raw, dtype="str"))
-    anchor_codes_of_raw, anchors = pd.factorize(cleaned, sort=True)
-    anchor_codes = anchor_codes_of_raw.take(raw_codes[at])
-    domain_codes, domains = domain_codes or _domain_codes(links)
+    # Links are counted on the integer codes, and distinct domains as distinct (anchor, domain) code pairs.
+    codes, anchors = anchor_codes
+    codes = codes[at]
+    domain_codes, domains = domain_codes
     domain_codes = domain_codes[at]
-    keep = (np.asarray(anchors, dtype=object) != "")[anchor_codes]
+    empty = 0 if len(anchors) and anchors[0] == "" else -1  # "" sorts first
+    keep = codes != empty
     n = len(anchors)
-    backlinks = np.bincount(anchor_codes[keep], minlength=n)
+    backlinks = np.bincount(codes[keep], minlength=n)
     with_domain = keep & (domain_codes >= 0)
-    pairs = pd.unique(anchor_codes[with_domain].astype("int64") * (len(domains) + 1) + domain_codes[with_domain])
+    pairs = pd.unique(codes[with_domain].astype("int64") * (len(domains) + 1) + domain_codes[with_domain])
     distinct = np.bincount(pairs // (len(domains) + 1), minlength=n)
     present = np.flatnonzero(backlinks > 0)
     return pd.DataFrame({"backlinks": pd.array(backlinks[present], dtype="Int64"),
                          "domains": pd.array(distinct[present], dtype="Int64")},
-                        index=pd.Index(anchors, dtype="str").take(present).rename("anchor"))
+                        index=anchors.take(present).rename("anchor"))
 
 
 def _anchors_of_anchor_export(anchors: pd.DataFrame) -> pd.DataFrame:
