@@ -181,8 +181,7 @@ def _needs_strip(text: pd.Series) -> bool:
     """
     if not isinstance(text.array, pd.arrays.ArrowStringArray):
         return True
-    values = pa.chunked_array(text.array._pa_array) if hasattr(text.array, "_pa_array") else pa.array(text.array)
-    return any(ch.strip() != ch for ch in edge_characters(values))  # exactly what str.strip would remove
+    return any(ch.strip() != ch for ch in edge_characters(column_strings(text)))  # exactly what str.strip would remove
 
 
 def _convert(values: pd.Series, type_: str) -> tuple[pd.Series, pd.Series]:
@@ -193,9 +192,7 @@ def _convert(values: pd.Series, type_: str) -> tuple[pd.Series, pd.Series]:
     if type_ != STRING and len(values) > 1_000 and isinstance(values.array, pd.arrays.ArrowStringArray):
         # Flags, counts and dates take few distinct values: convert each once and map back by code.
         # The conversion is cell by cell, so this gives exactly what converting every cell gives.
-        arrow = pa.chunked_array(values.array._pa_array) if hasattr(values.array, "_pa_array") \
-            else pa.chunked_array([pa.array(values.array)])
-        encoded = pc.dictionary_encode(arrow, null_encoding="encode")
+        encoded = pc.dictionary_encode(column_strings(values), null_encoding="encode")
         dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], pa.string())
         if encoded.num_chunks and all(c.dictionary.equals(dictionary) for c in encoded.chunks) \
                 and len(dictionary) <= len(values) // 4:
