@@ -110,7 +110,6 @@ backlink_ids = tuple(s.id for s in (state.latest(workspace, "backlinks", d) for 
 ref_ids = tuple(s.id for s in ref_snapshots.values() if s)
 score_key = (root, source, ids, workspace.own_domain, workspace.competitors, ref_ids, backlink_ids,
              workspace.target_keywords, workspace.brand_terms, home_countries(workspace.id, state.data_root()))
-parts, risk = score_parts(*score_key)
 counts, overlap_chart, combinations_chart = gap_summary(root, source, ids, workspace.own_domain,
                                                         workspace.competitors)
 
@@ -130,6 +129,10 @@ with left:
 with right:
     show(combinations_chart, key="gap_combinations")
     st.caption(charts.COMBINATION_LEGEND)
+
+# Scored after the comparison is on screen: on a million backlinks scoring takes seconds, the comparison well
+# under one, and Streamlit shows what ran so far while the spinner turns.
+parts, risk = score_parts(*score_key)
 
 # Weights first (they decide the order), stored for the workspace so they survive a restart.
 stored = pr.load_weights(workspace.id, state.data_root())
