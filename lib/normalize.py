@@ -159,7 +159,8 @@ def _missing_column(type_: str, length: int) -> pd.Series:
     if type_ == DATETIME:
         return pd.Series(pd.NaT, index=range(length), dtype="datetime64[ns]")
     if type_ == KEY:
-        return pd.Series(np.zeros(length, dtype=np.uint64))
+        # A made-up key would pass for a real one: every link equal to every other in a comparison.
+        raise ValueError("a key column is computed from its frame (lib.normalize._derive), never filled in")
     return pd.Series([""] * length, dtype="str")
 
 

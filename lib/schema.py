@@ -110,6 +110,7 @@ BACKLINKS = Kind(
         Column("link_type", STRING),  # text / image / form / frame
         # Hash of (source_url, target_url), lib.arrow_strings.pair_hashes: how snapshots are compared link by
         # link (lib.analysis.snapshot_diff.link_keys) without hashing a million URL pairs on every page open.
+        # Code that changes either URL column of a frame must drop it (or hash again), or comparisons go wrong.
         Column("link_key", KEY),
     ),
 )
