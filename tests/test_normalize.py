@@ -72,8 +72,8 @@ def test_unknown_column_named_like_a_derived_one_is_kept_apart():
 
 def test_a_file_column_named_link_key_neither_replaces_nor_feeds_the_computed_key():
     header = ["Source url", "Target url", "Link key"]
-    result = canonicalize(raw([["https://a.com/x", "https://me.com/", "7"], ["https://b.org/y", "https://me.com/", "7"]],
-                              header), match_header(header, KINDS["backlinks"]))
+    rows = [["https://a.com/x", "https://me.com/", "7"], ["https://b.org/y", "https://me.com/", "7"]]
+    result = canonicalize(raw(rows, header), match_header(header, KINDS["backlinks"]))
     assert result.frame["link_key"].dtype == "uint64"
     assert result.frame["link_key"].nunique() == 2  # hashed from the URLs, not the file's "7"
     assert result.frame["extra_link_key"].tolist() == ["7", "7"]
