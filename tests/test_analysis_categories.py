@@ -159,3 +159,20 @@ def test_well_known_news_sites_and_news_words_in_names():
     assert got["theportlandherald.com"] == ("news", "Domain name looks like a news site")
     assert got["kettlejournal.com"][0] == "industry_blog"  # "journal" alone is as often a blog
 
+
+
+def test_links_without_a_domain_are_left_out_and_shift_no_other_domain_s_links():
+    frame = backlinks([
+        ("https://library.org/about", "About us"),
+        ("not a url", "Forum thread"),
+        ("https://brewtalk.net/forum/thread-1", "Grinders"),
+        ("https://brewtalk.net/forum/thread-2", "Kettles"),
+        ("https://library.org/resources/coffee", "Resources"),
+        ("https://library.org/resources/tea", "Resources"),
+    ])
+    frame.loc[1, "source_domain"] = ""
+    frame = pd.concat([frame, frame.iloc[[1]].assign(source_domain=None)], ignore_index=True)
+    result = as_dict(categorize_domains(frame, None, ("espresso",)))
+    assert set(result) == {"library.org", "brewtalk.net"}
+    assert result["brewtalk.net"][0] == "forum"
+    assert result["library.org"][0] == "resource_page"  # two of its three links are /resources/ pages
