@@ -220,3 +220,15 @@ def test_domains_come_riskiest_first_then_most_linked_then_by_name(rows):
                                   kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(result, expected)
     assert sorted(result["domain"]) == sorted({domain for domain, _, _ in rows})
+
+
+_NAME_PARTS = st.sampled_from(["best", "BEST", "cheap", "deals", "coffee", "grinder", "blog", "x", "café", "İ",
+                               "-", "--", "_", "7", ".", ".com", ".co.uk", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_NAME_PARTS, max_size=8).map("".join), max_size=30, unique=True))
+def test_keyword_domains_found_in_arrow_as_one_name_at_a_time_in_python(names):
+    keyword_words = risk._keyword_words(RiskContext("me.com", target_keywords=("coffee grinder",)))
+    assert risk._stuffed(pd.Index(names, dtype="str"), keyword_words).tolist() == [
+        risk.keyword_stuffed(name, keyword_words) for name in names]
