@@ -29,11 +29,13 @@ def extract_first(texts: pd.Series, pattern: str) -> pd.Series:
     plain = (text.str.isascii() & ~text.str.contains("\n", regex=False)).to_numpy(bool)
     # struct_field keeps the struct's nulls (rows that did not match); .field() would not.
     found = pc.struct_field(pc.extract_regex(pa.array(text.array), pattern), [0])
+    missing = texts.isna().to_numpy(bool)
+    if plain.all() and not missing.any():  # (nearly always) Arrow's answer as it is: no Python string per row
+        return pd.Series(pd.array(found, dtype="str"), index=texts.index, name=GROUP)
     values = np.asarray(found.to_numpy(zero_copy_only=False), dtype=object)
     if not plain.all():
         other = np.flatnonzero(~plain)
         values[other] = text.iloc[other].str.extract(pattern, expand=False).to_numpy(dtype=object)
-    missing = texts.isna().to_numpy(bool)
     if missing.any():  # pandas gives NA for a missing text, whatever the pattern
         values[missing] = None
     return pd.Series(pd.array(values, dtype="str"), index=texts.index, name=GROUP)
