@@ -71,7 +71,6 @@ def _from_referring_domains(referring_domains: pd.DataFrame, data_date: date) ->
     return grouped
 
 
-
 def _outer_join(from_export: pd.DataFrame, from_links: pd.DataFrame) -> pd.DataFrame:
     """from_export.join(from_links, how="outer", suffixes=("", "_links")) up to row order (the table is sorted
     afterwards on keys that end with the unique domain): both indexes are unique, so one Arrow lookup places
@@ -83,6 +82,7 @@ def _outer_join(from_export: pd.DataFrame, from_links: pd.DataFrame) -> pd.DataF
                                         for c in from_links.columns})
     link_rows = from_links.iloc[links_only].rename(columns=renamed)
     return pd.concat([export_rows, link_rows])
+
 
 def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None, data_date: date,
                  categories: pd.DataFrame | None = None, marks: pd.DataFrame | None = None) -> pd.DataFrame:

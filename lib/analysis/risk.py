@@ -171,8 +171,9 @@ def _stuffed(domains: pd.Index, keyword_words: set[str]) -> np.ndarray:
     candidate = np.concatenate(sliced(names, candidates))
     out = np.zeros(len(names), dtype=bool)
     picked = np.flatnonzero(candidate)
-    ascii_ = names.iloc[picked].str.isascii().to_numpy(bool)
-    out[picked[ascii_]] = _stuffed_ascii(column_strings(names.iloc[picked[ascii_]]).combine_chunks(), words)
+    checked = names.iloc[picked]
+    ascii_ = checked.str.isascii().to_numpy(bool)
+    out[picked[ascii_]] = _stuffed_ascii(column_strings(checked[ascii_]).combine_chunks(), words)
     other = picked[~ascii_]
     out[other] = [keyword_stuffed(d, keyword_words) for d in names.to_numpy(dtype=object)[other]]
     return out
