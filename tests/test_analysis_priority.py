@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from lib.analysis import priority as p
 from lib.workspaces import create_workspace
@@ -63,9 +66,24 @@ def test_titles_and_anchors_match_keywords_across_any_whitespace_and_case():
     assert p.link_text_scores(links, (), ()) is None
 
 
-def test_the_spelled_out_whitespace_is_pythons():
-    import re
+_TEXT = st.text(alphabet=st.sampled_from(list("ab+(é É-_. \t\u00a0\u3000\u2028")), max_size=24)
+_TERMS = st.lists(st.text(alphabet=st.sampled_from(list("ab+(é")), min_size=1, max_size=4), min_size=1, max_size=3)
 
+
+@given(text=_TEXT, terms=_TERMS)
+@example(text="a -_.\u3000\tb", terms=["ab"])  # a run of several separators between two letters
+@example(text="éb", terms=["b", "éa"])
+def test_spread_terms_match_as_if_the_separators_were_removed(text, terms):
+    # The one-pass pattern against the plain definition: drop the separators, then look for a term; in Arrow
+    # (pandas' str dtype) as the analyses run it, for titles' separators and for domain names'.
+    for separators in (p._TEXT_SEPARATORS, p._NAME_SEPARATORS):
+        squeezed = re.sub(f"[{separators}]+", "", text)
+        found = pd.Series([text], dtype="str").str.contains(p._spread(terms, separators), regex=True)
+        assert bool(found.iloc[0]) == any(term in squeezed for term in terms)
+    assert p._spread([], p._NAME_SEPARATORS) is None
+
+
+def test_the_spelled_out_whitespace_is_pythons():
     spelled = {c for c in map(chr, range(0x110000)) if re.fullmatch(f"[{p._SPACES}]", c)}
     assert spelled == {c for c in map(chr, range(0x110000)) if c.isspace()}
     assert spelled == {c for c in map(chr, range(0x110000)) if re.fullmatch(r"\s", c)}

@@ -98,12 +98,29 @@ def save_weights(workspace_id: str, weights: Mapping[str, object], root: Path | 
 # Parts
 # ---------------------------------------------------------------------------------------------------------
 
-def _patterns(keywords: Sequence[str], brand_terms: Sequence[str], min_word: int) -> tuple[str | None, str | None]:
-    """(whole keywords or brand terms, single keyword words) as regexes; spaces and hyphens are optional."""
+def _terms(keywords: Sequence[str], brand_terms: Sequence[str], min_word: int) -> tuple[list[str], list[str]]:
+    """(whole keywords and brand terms with spaces, hyphens, underscores and dots removed; keyword words of
+    `min_word`+ letters), longest first."""
     whole = sorted({re.sub(r"[\s\-_.]+", "", t.lower()) for t in (*keywords, *brand_terms)} - {""}, key=len,
                    reverse=True)
     words = sorted({w for w in keyword_terms(tuple(keywords)) if len(w) >= min_word}, key=len, reverse=True)
-    return ("|".join(map(re.escape, whole)) or None, "|".join(map(re.escape, words)) or None)
+    return whole, words
+
+
+# Characters a name or a text may have between the letters of a term ("coffee-grinder", "Coffee Grinder" both
+# hold "coffeegrinder"): a domain name's punctuation, and in titles and anchors also every space.
+_NAME_SEPARATORS = r"\-_."
+
+
+def _spread(terms: Sequence[str], separators: str) -> str | None:
+    """A regex finding any of `terms` in a text as if the `separators` (a character class body) were removed
+    from it first: each term's characters with any run of separators between them.
+
+    Matching this in one pass gives the same answer as removing the separators and matching the terms, without
+    building that copy of every text (a million titles: the copy ~0.5 s, the whole match ~0.08 s).
+    """
+    between = f"[{separators}]*"
+    return "|".join(between.join(map(re.escape, term)) for term in terms) or None
 
 
 def _hits(text: pd.Series, whole: str | None, words: str | None) -> np.ndarray:
@@ -126,9 +143,10 @@ def relevance(domains: pd.Series, keywords: Sequence[str], brand_terms: Sequence
         return pd.Series(np.nan, index=domains.index)
     # Domain names glue words together ("coffeegrinderreviews"): match with separators removed, and only
     # longer keyword words, as lib.analysis.categories does, so "pour" does not hit "pourquoi".
-    whole, words = _patterns(keywords, brand_terms, NAME_TERM_MIN)
-    score = np.concatenate(sliced(domains.astype("str"), lambda names: _hits(
-        names.str.lower().str.replace(r"[\-_.]", "", regex=True), whole, words)))
+    whole, words = _terms(keywords, brand_terms, NAME_TERM_MIN)
+    whole_pattern, words_pattern = _spread(whole, _NAME_SEPARATORS), _spread(words, _NAME_SEPARATORS)
+    score = np.concatenate(sliced(domains.astype("str"), lambda names: _hits(names.str.lower(), whole_pattern,
+                                                                              words_pattern)))
     if text_scores is not None and len(text_scores):
         at = positions_in(domains, text_scores.index)
         score = np.maximum(score, np.where(at >= 0, text_scores.to_numpy(dtype="float64")[at], 0.0))
@@ -138,7 +156,7 @@ def relevance(domains: pd.Series, keywords: Sequence[str], brand_terms: Sequence
 # Python's \s on text, spelled out (every character str.isspace() accepts; tests/test_analysis_priority.py
 # checks the list): Arrow's RE2 reads \s as ASCII only, so pandas would run Python's re over every text.
 _SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SEPARATORS = f"[{_SPACES}\\-_.]+"
+_TEXT_SEPARATORS = _SPACES + _NAME_SEPARATORS
 
 
 def _text_hits(texts: pd.Series, keywords: Sequence[str], brand_terms: Sequence[str]) -> np.ndarray:
@@ -149,13 +167,14 @@ def _text_hits(texts: pd.Series, keywords: Sequence[str], brand_terms: Sequence[
 
 def _text_hits_of(texts: pd.Series, keywords: Sequence[str], brand_terms: Sequence[str]) -> np.ndarray:
     text = texts.str.lower()
-    whole, _ = _patterns(keywords, brand_terms, NAME_TERM_MIN)
-    _, words = _patterns(keywords, brand_terms, 3)
-    word_hit = text.str.contains(rf"\b(?:{words})\b", regex=True).to_numpy(bool) if words else False
+    whole, _ = _terms(keywords, brand_terms, NAME_TERM_MIN)
+    _, words = _terms(keywords, brand_terms, 3)
+    pattern = "|".join(map(re.escape, words))
+    word_hit = text.str.contains(rf"\b(?:{pattern})\b", regex=True).to_numpy(bool) if words else False
     hits = np.where(word_hit, WORD_HIT, 0.0)
     if whole:
-        squeezed = text.str.replace(_SEPARATORS, "", regex=True)
-        hits = np.where(squeezed.str.contains(whole, regex=True).to_numpy(bool), KEYWORD_HIT, hits)
+        hits = np.where(text.str.contains(_spread(whole, _TEXT_SEPARATORS), regex=True).to_numpy(bool), KEYWORD_HIT,
+                        hits)
     return hits
 
 
@@ -185,16 +204,19 @@ def link_text_scores(backlinks: pd.DataFrame | None, keywords: Sequence[str],
                      brand_terms: Sequence[str] = ()) -> pd.Series | None:
     """Per linking domain (registrable): the best keyword hit among its page titles and anchors (0-1).
 
-    Titles and anchors repeat across a domain's links, so each distinct text is matched once and a domain's
-    best is a maximum over integer codes: no (domain, text) pairs of a million links are built or hashed.
+    A domain's best is a maximum over integer codes: no (domain, text) pairs of a million links are built or
+    hashed. Anchors repeat (brand, URL, "click here"), so each distinct anchor is matched once; titles are
+    mostly distinct (one per linking page), so every title is matched where it stands, which costs less than
+    finding the distinct ones first (a million links: ~0.3 s to factorise, ~0.15 s to match on two cores).
     """
     if backlinks is None or backlinks.empty or not any(str(t).strip() for t in (*keywords, *brand_terms)):
         return None
     best = np.zeros(len(backlinks))
-    for column in ("source_title", "anchor"):
-        if column in backlinks:
-            codes, distinct = pd.factorize(backlinks[column].fillna("").astype("str"), sort=False)
-            best = np.maximum(best, _text_hits(pd.Series(distinct, dtype="str"), keywords, brand_terms)[codes])
+    if "source_title" in backlinks:
+        best = _text_hits(backlinks["source_title"].fillna("").astype("str"), keywords, brand_terms)
+    if "anchor" in backlinks:
+        codes, distinct = pd.factorize(backlinks["anchor"].fillna("").astype("str"), sort=False)
+        best = np.maximum(best, _text_hits(pd.Series(distinct, dtype="str"), keywords, brand_terms)[codes])
     codes, names = pd.factorize(backlinks["source_domain"].astype("str"), sort=True)
     named = codes >= 0
     per_domain = pd.Series(best[named]).groupby(codes[named]).max()
