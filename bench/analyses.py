@@ -18,10 +18,9 @@ from bench.generate import BRAND_TERMS, KEYWORDS
 from bench.workspace import BenchWorkspace
 from lib import db, marks, snapshots, trend_store
 from lib.analysis import anchor_profile as ap
-from lib.analysis import new_lost
+from lib.analysis import new_lost, risk, snapshot_diff, trend
 from lib.analysis import overview as ov
 from lib.analysis import referring_domains as rd
-from lib.analysis import risk, snapshot_diff, trend
 from lib.analysis.anchors import AnchorContext
 from lib.analysis.categories import categorize_domains
 
@@ -193,7 +192,7 @@ def gap_runner(frames: dict[str, pd.DataFrame], own: str) -> Callable[[], object
 
 def gap_scoring_runner(frames: dict[str, pd.DataFrame], own: str, backlinks: pd.DataFrame
                        ) -> Callable[[], object] | str:
-    """pages/gap.py's scoring of the opportunities (score_parts, scored_gap, ranked_view's default view):
+    """pages/gap.py's scoring of the opportunities (score_parts, ranked_view's default view):
     every gap domain's risk score from the five lists and the site's backlinks, the priority parts, and
     the opportunities ranked. The comparison itself is the row above."""
     missing = gap_available()
@@ -208,9 +207,9 @@ def gap_scoring_runner(frames: dict[str, pd.DataFrame], own: str, backlinks: pd.
     def run() -> object:
         scores = gap.gap_risk(found.frame, risk.RiskContext(own, BRAND_TERMS, KEYWORDS), list(frames.values()),
                               backlinks)
-        parts = pr.priority_parts(found.frame, len(competitors), keywords=KEYWORDS, brand_terms=BRAND_TERMS,
-                                  backlinks=backlinks, risk=scores)
         frame = gap.with_risk_scores(found.frame, scores)
+        parts = pr.priority_parts(frame, len(competitors), keywords=KEYWORDS, brand_terms=BRAND_TERMS,
+                                  backlinks=backlinks)
         shown = gap.filter_gap(frame, gap.GapFilter(categories=("opportunity",)))
         return pr.prioritise(shown, parts)
 

@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from lib import outreach, snapshots
+from lib import outreach
 from lib.analysis import gap as g
 from lib.analysis import priority as pr
 from lib.analysis.risk import RISKY_SCORE, RiskContext
-from lib.countries import home_countries
 from lib.charts import gap as charts
+from lib.countries import home_countries
 from ui import components, filters, presentation, state
 from ui.charts import show
 from ui.tables import data_table, selection_key
@@ -49,15 +49,17 @@ def build_gap(root: str, source: str, ids: tuple[tuple[str, int | None], ...], y
 def score_parts(root: str, source: str, ids: tuple[tuple[str, int | None], ...], you: str,
                 competitors: tuple[str, ...], ref_ids: tuple[int, ...], backlink_ids: tuple[int, ...],
                 keywords: tuple[str, ...], brand_terms: tuple[str, ...],
-                countries: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+                countries: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(priority parts, risk per registrable domain, the gap's rows with their risk scores)."""
     gap = build_gap(root, source, ids, you, competitors)
     links = [state.frame_by_id(i) for i in backlink_ids]
     backlinks = pd.concat(links, ignore_index=True) if links else None
     risk = g.gap_risk(gap.frame, RiskContext(you, brand_terms, keywords, countries),
                       [state.frame_by_id(i) for i in ref_ids], backlinks)
-    parts = pr.priority_parts(gap.frame, len(gap.competitors), keywords=keywords, brand_terms=brand_terms,
-                              backlinks=backlinks, risk=risk)
-    return parts, risk
+    scored = g.with_risk_scores(gap.frame, risk)
+    parts = pr.priority_parts(scored, len(gap.competitors), keywords=keywords, brand_terms=brand_terms,
+                              backlinks=backlinks)
+    return parts, risk, scored
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -69,20 +71,12 @@ def gap_summary(root: str, source: str, ids: tuple[tuple[str, int | None], ...],
             charts.combinations_bar(g.combinations(gap), gap.you))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def scored_gap(score_key: tuple) -> pd.DataFrame:
-    """The gap's rows with each domain's risk score; `score_key` is score_parts' arguments."""
-    gap = build_gap(*score_key[:5])
-    risk = score_parts(*score_key)[1]
-    return g.with_risk_scores(gap.frame, risk)
-
-
 @st.cache_resource(show_spinner=False, max_entries=16)
 def ranked_view(score_key: tuple, gap_filter: g.GapFilter, weights: tuple[tuple[str, int], ...],
                 labels: tuple[tuple[str, str], ...]) -> tuple[pd.DataFrame, str]:
     """The table for one set of filters and weights, ready to show, and its selection key."""
-    shown = g.filter_gap(scored_gap(score_key), gap_filter)
-    ranked = pr.prioritise(shown, score_parts(*score_key)[0], dict(weights))
+    parts, _, scored = score_parts(*score_key)
+    ranked = pr.prioritise(g.filter_gap(scored, gap_filter), parts, dict(weights))
     display = ranked.rename(columns={**dict(labels), **pr.PART_LABELS})
     return display, selection_key("gap_table", display, "domain")
 
@@ -132,7 +126,7 @@ with right:
 
 # Scored after the comparison is on screen: on a million backlinks scoring takes seconds, the comparison well
 # under one, and Streamlit shows what ran so far while the spinner turns.
-parts, risk = score_parts(*score_key)
+parts, risk, _ = score_parts(*score_key)
 
 # Weights first (they decide the order), stored for the workspace so they survive a restart.
 stored = pr.load_weights(workspace.id, state.data_root())

@@ -115,6 +115,10 @@ def test_every_part_on_the_fixture():
     assert np.isnan(low_risk[1])  # not scored
     assert parts["traffic"].isna().all()  # no traffic column: left out
     assert p.available(parts) == ("relevance", "competitors", "content", "authority", "low_risk")
+    # A frame that carries its risk scores (lib.analysis.gap.with_risk_scores) gives the same parts.
+    scored = frame.assign(risk_score=pd.array([0, None, None, 60, None, 20], dtype="Int64"))
+    pd.testing.assert_frame_equal(p.priority_parts(scored, 4, keywords=KEYWORDS, brand_terms=BRAND,
+                                                   backlinks=backlinks()), parts)
 
 
 def test_traffic_on_a_log_scale():

@@ -341,9 +341,11 @@ def risk_facts(gap_frame: pd.DataFrame, referring_domains: Sequence[pd.DataFrame
                           .sum(axis=1).astype("Int64")})
     known = [r for r in referring_domains if r is not None and len(r)]
     if known:
+        # The first list that names a domain gives its facts: positions_in answers a name's first row, so the
+        # million rows of five lists are not de-duplicated first (~0.17 s).
         extra = pd.concat([r[[c for c in ("root_domain", "ip", "country", "first_seen") if c in r]] for r in known],
-                          ignore_index=True).drop_duplicates("root_domain").set_index("root_domain")
-        at = positions_in(facts["root_domain"], extra.index)
+                          ignore_index=True)
+        at = positions_in(facts["root_domain"], extra["root_domain"])
         for column in ("ip", "country", "first_seen"):
             if column in extra:
                 facts[column] = pd.Series(extra[column].array.take(at, allow_fill=True), index=facts.index)

@@ -238,7 +238,8 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     """The six parts (0-1, NaN = unknown) for each row of a gap frame, same index.
 
     `backlinks`: Backlinks exports of the compared domains (links from these domains: titles, anchors, link
-    types); `risk`: domain, risk_score as from lib.analysis.risk (keyed by the registrable domain).
+    types); the risk scores: the frame's own `risk_score` column (lib.analysis.gap.with_risk_scores), else
+    `risk`: domain, risk_score as from lib.analysis.risk (keyed by the registrable domain).
     """
     root = gap_frame["root_domain"] if "root_domain" in gap_frame else gap_frame["domain"]
     parts = pd.DataFrame(index=gap_frame.index)
@@ -249,7 +250,10 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     shares = content_share(backlinks)
     parts["content"] = _looked_up(root, shares) if len(shares) else np.nan
     parts["authority"] = authority_fit(gap_frame["domain_ascore"]).to_numpy()
-    if risk is not None and len(risk):
+    if "risk_score" in gap_frame:  # looked up already: not again among ~450,000 names
+        parts["low_risk"] = 1 - gap_frame["risk_score"].astype("Float64").to_numpy(dtype="float64",
+                                                                                 na_value=np.nan) / 100
+    elif risk is not None and len(risk):
         scores = pd.Series(risk["risk_score"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
                            index=risk["domain"])
         parts["low_risk"] = 1 - _looked_up(root, scores) / 100

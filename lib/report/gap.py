@@ -46,12 +46,10 @@ def gap_section(inputs: Inputs) -> Section:
     refs = [inputs.frame(snapshots.latest_snapshot(workspace.id, "referring_domains", d, root)) for d in gap.domains]
     context = RiskContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords,
                           home_countries(workspace.id, root))
-    risk = g.gap_risk(gap.frame, context, refs, backlinks)
-    parts = pr.priority_parts(gap.frame, len(gap.competitors), keywords=workspace.target_keywords,
-                              brand_terms=workspace.brand_terms, backlinks=backlinks, risk=risk)
     frame = gap.frame
-    scored = frame.assign(risk_score=frame["root_domain"].map(
-        risk.drop_duplicates("domain").set_index("domain")["risk_score"]).astype("Int64"))
+    scored = g.with_risk_scores(frame, g.gap_risk(frame, context, refs, backlinks))
+    parts = pr.priority_parts(scored, len(gap.competitors), keywords=workspace.target_keywords,
+                              brand_terms=workspace.brand_terms, backlinks=backlinks)
     # Prospects only, and none the audit would call risky: a client report recommends no link from those.
     prospects = g.filter_gap(scored, g.GapFilter(("opportunity",), exclude_risky=True))
     ranked = pr.prioritise(prospects, parts, pr.load_weights(workspace.id, root))
