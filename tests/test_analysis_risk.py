@@ -200,6 +200,8 @@ def test_link_dates_fill_the_referring_domains_facts_as_combine_first_would():
         pd.Timestamp("2026-01-05"), pd.Timestamp("2026-03-01"), pd.Timestamp("2026-02-01")]
     assert got["ascore"].isna().tolist() == [False, False, True]
     assert got.loc["c.com", ["ip", "country"]].isna().all() and got.loc["a.com", "ip"] == "1.2.3.4"
+    # Text stays text: a domain only the links know must not turn the list's IPs into Python objects.
+    assert got["ip"].dtype == refs["ip"].dtype and got["country"].dtype == refs["country"].dtype == "str"
 
 
 @pytest.mark.parametrize("title", ["Better brewing at home", "Loaned equipment for baristas",
