@@ -1,5 +1,7 @@
 """Each risk marker fires on a fixture made for it, stays quiet on a clean one; the score is monotone."""
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -83,6 +85,27 @@ def test_money_page_only_needs_three_links_to_one_inner_page():
     result = domain_risk(links(*inner, link("fan.com"), link("fan.com"), link("fan.com")), None, CONTEXT)
     assert markers_of(result, "shop.com") == {"money_page_only"}
     assert markers_of(result, "fan.com") == set()
+
+
+_TARGETS = [None, "https://acme.com/", "https://acme.com", "https://acme.com/p/x", "http://www.acme.com/p/x",
+            "https://acme.com/p/y"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([None, "a.com", "b.com", "c.com"]), st.sampled_from(_TARGETS)),
+                max_size=14))
+def test_money_page_only_matches_a_plain_reading_of_the_rule(rows):
+    from lib.analysis.risk import _LinkDomains, _money_page_only
+
+    frame = pd.DataFrame({"source_domain": pd.array([d for d, _ in rows], dtype="str"),
+                          "target_url": pd.array([t for _, t in rows], dtype="str")})
+    links = _LinkDomains(frame)
+    got = dict(zip(links.uniques, _money_page_only(frame, links)))
+    for domain in links.uniques:
+        targets = [t for d, t in rows if d == domain]
+        paths = {re.sub(r"^[a-zA-Z]+://[^/]+", "", t) for t in targets if t is not None}
+        # 3+ links, all to one inner page (same path, whatever the host), none to the home page
+        assert got[domain] == (len(targets) >= 3 and len(paths) == 1 and not paths & {"", "/"}), domain
 
 
 def test_link_burst_flags_unrelated_domains_of_an_unusual_week():

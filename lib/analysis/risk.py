@@ -365,9 +365,10 @@ def _link_masks(backlinks: pd.DataFrame, context: RiskContext) -> pd.Series:
 
 def _money_page_only(backlinks: pd.DataFrame, links: _LinkDomains) -> np.ndarray:
     """Per distinct link domain (links.uniques): 3+ links, all to one inner page, none to the home page."""
-    # A site has few target pages: their paths are derived once per distinct target URL, and the per-domain
-    # distinct count is a count of distinct (domain, path) code pairs.
+    # A site has few target pages: their paths are derived once per distinct target URL.
     target_codes, targets = pd.factorize(backlinks["target_url"], sort=False)
+    if not len(targets):  # no target URL known: no link is to an inner page
+        return np.zeros(len(links.uniques), dtype=bool)
     path = pd.Series(targets, dtype="str").str.replace(r"^[a-zA-Z]+://[^/]+", "", regex=True)
     path_codes, _ = pd.factorize(path, sort=False)
     path_of_link = np.where(target_codes >= 0, path_codes.take(np.maximum(target_codes, 0)), -1)
@@ -375,10 +376,15 @@ def _money_page_only(backlinks: pd.DataFrame, links: _LinkDomains) -> np.ndarray
                             False)
     n = len(links.uniques)
     keep = links.valid & (path_of_link >= 0)
-    pairs = pd.unique(links.codes[keep].astype("int64") * (len(targets) + 1) + path_of_link[keep])
-    distinct = np.bincount(pairs // (len(targets) + 1), minlength=n)
+    codes, paths = links.codes[keep], path_of_link[keep]
+    # One page only <=> every link's path is that of any one link of the domain (whichever the assignment
+    # kept): a pass of integer compares instead of hashing a million (domain, path) pairs.
+    some_path = np.full(n, -1, dtype=np.int64)
+    some_path[codes] = paths
+    other_page = np.bincount(codes, weights=paths != some_path[codes], minlength=n) > 0
+    one_page = (np.bincount(codes, minlength=n) > 0) & ~other_page
     home = np.bincount(links.codes[links.valid], weights=home_of_link[links.valid], minlength=n) > 0
-    return (links.size >= 3) & (distinct == 1) & ~home
+    return (links.size >= 3) & one_page & ~home
 
 
 def backlink_risk(backlinks: pd.DataFrame, context: RiskContext, referring_domains: pd.DataFrame | None = None,
