@@ -116,8 +116,11 @@ def new_and_lost(f: Frames) -> object:
 
 
 def history_trend(f: Frames) -> pd.DataFrame:
-    """pages/history.py with nothing stored yet: one risk-scored trend point per Backlinks snapshot."""
-    return trend.trend_frame([_trend_point(f, s) for s in f.history])
+    """pages/history.py with nothing stored yet: one risk-scored trend point per Backlinks snapshot, scored at
+    the same time (lib.trend_store.stored_or_scored). Stored points are deleted first (inside the time)."""
+    with db.session(trend_store.DDL, f.bench.root) as conn:
+        conn.execute("DELETE FROM trend_points")
+    return _trend(f, f.history)
 
 
 def history_trend_after_import(f: Frames) -> pd.DataFrame:
@@ -126,21 +129,20 @@ def history_trend_after_import(f: Frames) -> pd.DataFrame:
     scored. Its stored point is deleted first (an SQLite delete, inside the time) so every repetition scores it."""
     with db.session(trend_store.DDL, f.bench.root) as conn:
         conn.execute("DELETE FROM trend_points WHERE snapshot_id = ?", (f.backlinks_snapshot.id,))
-    basis = _trend_basis(f)
-    return trend.trend_frame([trend_store.stored_or_scored(s.id, basis, lambda s=s: _trend_point(f, s), f.bench.root)
-                              for s in f.history])
+    return _trend(f, f.history)
 
 
 def store_earlier_trend_points(f: Frames) -> None:
     """What History stored last month: the points of every Backlinks snapshot but the latest."""
-    for s in f.history[:-1]:
-        trend_store.stored_or_scored(s.id, _trend_basis(f), lambda s=s: _trend_point(f, s), f.bench.root)
+    _trend(f, f.history[:-1])
 
 
-def _trend_point(f: Frames, snapshot: snapshots.Snapshot) -> trend.TrendPoint:
+def _trend(f: Frames, history: list[snapshots.Snapshot]) -> pd.DataFrame:
     ws = f.workspace
-    return trend.snapshot_point(f.frames[snapshot.id], snapshot.id, snapshot.data_date, ws.own_domain,
-                                ws.brand_terms, ws.target_keywords, f.refdomains)
+    jobs = [trend_store.PointJob(s.id, _trend_basis(f), lambda s=s: (
+        f.frames[s.id], s.id, s.data_date, ws.own_domain, ws.brand_terms, ws.target_keywords, f.refdomains))
+        for s in history]
+    return trend.trend_frame(trend_store.stored_or_scored(jobs, trend.snapshot_point, f.bench.root))
 
 
 def _trend_basis(f: Frames) -> str:

@@ -5,9 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from lib import snapshots, trend_store
-from lib.countries import home_countries
 from lib.analysis import snapshot_diff, trend
 from lib.charts import history as charts
+from lib.countries import home_countries
 from lib.schema import KINDS
 from lib.workspaces import get_setting
 from ui import components, presentation, state
@@ -28,26 +28,22 @@ root = str(state.data_root())
 
 
 # One point per snapshot, stored (lib.trend_store): a new import scores only itself, and a restart nothing.
-@st.cache_data(show_spinner="Scoring the snapshot's links…", max_entries=64)
-def trend_point(root: str, snapshot_id: int, refdomains_id: int | None, own_domain: str,
-                brand_terms: tuple[str, ...], target_keywords: tuple[str, ...],
-                countries: tuple[str, ...] = ()) -> trend.TrendPoint:
-    def score() -> trend.TrendPoint:
-        snapshot = snapshots.get_snapshot(snapshot_id, state.data_root())
-        return trend.snapshot_point(state.frame_by_id(snapshot_id), snapshot_id, snapshot.data_date, own_domain,
-                                    brand_terms, target_keywords, state.frame_by_id(refdomains_id), countries)
-
-    basis = trend_store.point_basis(refdomains_id, own_domain, brand_terms, target_keywords, countries)
-    return trend_store.stored_or_scored(snapshot_id, basis, score, state.data_root())
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner="Scoring the snapshots' links…", max_entries=8)
 def profile_trend(root: str, pairs: tuple[tuple[int, int | None], ...], own_domain: str,
                   brand_terms: tuple[str, ...], target_keywords: tuple[str, ...],
                   countries: tuple[str, ...] = ()) -> pd.DataFrame:
     """The trend over (backlinks snapshot id, referring domains snapshot id) pairs."""
-    return trend.trend_frame([trend_point(root, backlinks_id, refdomains_id, own_domain, brand_terms,
-                                          target_keywords, countries) for backlinks_id, refdomains_id in pairs])
+    def job(backlinks_id: int, refdomains_id: int | None) -> trend_store.PointJob:
+        def arguments() -> tuple:
+            snapshot = snapshots.get_snapshot(backlinks_id, state.data_root())
+            return (state.frame_by_id(backlinks_id), backlinks_id, snapshot.data_date, own_domain, brand_terms,
+                    target_keywords, state.frame_by_id(refdomains_id), countries)
+
+        basis = trend_store.point_basis(refdomains_id, own_domain, brand_terms, target_keywords, countries)
+        return trend_store.PointJob(backlinks_id, basis, arguments)
+
+    jobs = [job(backlinks_id, refdomains_id) for backlinks_id, refdomains_id in pairs]
+    return trend.trend_frame(trend_store.stored_or_scored(jobs, trend.snapshot_point, state.data_root()))
 
 
 # Shared read-only (cache_resource): a diff of two million-row snapshots holds large link lists, which

@@ -34,8 +34,9 @@ def a_point(snapshot_id: int, risky: int | None = 3) -> TrendPoint:
 def counted(point: TrendPoint) -> tuple[list[int], object]:
     calls: list[int] = []
 
-    def score() -> TrendPoint:
+    def score(snapshot_id: int, risky: int | None) -> TrendPoint:
         calls.append(1)
+        assert (snapshot_id, risky) == (point.snapshot_id, point.risky_backlinks)
         return point
 
     return calls, score
@@ -46,12 +47,35 @@ def test_a_point_is_scored_once_then_read_back_as_it_was(data_dir):
     basis = trend_store.point_basis(**BASIS_INPUTS)
     for risky in (3, None):  # a point without a risk score keeps its missing values
         calls, score = counted(a_point(snapshot.id, risky))
+        job = trend_store.PointJob(snapshot.id, basis, lambda: (snapshot.id, risky))
         trend_store.save_point(a_point(snapshot.id, 99), "an older basis", data_dir)
-        first = trend_store.stored_or_scored(snapshot.id, basis, score, data_dir)
-        again = trend_store.stored_or_scored(snapshot.id, basis, score, data_dir)
-        assert first == again == a_point(snapshot.id, risky)
+        first = trend_store.stored_or_scored([job], score, data_dir)
+        again = trend_store.stored_or_scored([job], score, data_dir)
+        assert first == again == [a_point(snapshot.id, risky)]
         assert calls == [1]
         assert trend_store.load_point(snapshot.id, "an older basis", data_dir) is None  # replaced, not kept
+
+
+def test_only_the_points_not_stored_are_scored_together_and_answered_in_order(data_dir):
+    create_workspace("Acme", "acme.com", workspace_id="acme", root=data_dir)
+    frame = pd.DataFrame({"source_url": ["https://a.com/"], "target_url": ["https://acme.com/"]})
+    ids = [snapshots.save_snapshot("acme", "backlinks", frame, target_domain="acme.com", source="upload",
+                                   source_name=f"{month}.csv", data_date=date(2026, month, 1), root=data_dir).id
+           for month in (8, 9, 10, 11)]
+    basis = trend_store.point_basis(**BASIS_INPUTS)
+    trend_store.save_point(a_point(ids[1], 42), basis, data_dir)
+    asked: list[int] = []
+
+    def arguments(snapshot_id: int) -> tuple:
+        asked.append(snapshot_id)  # only for points to score: it reads the snapshot's frame
+        return (snapshot_id,)
+
+    jobs = [trend_store.PointJob(i, basis, lambda i=i: arguments(i)) for i in ids]
+    points = trend_store.stored_or_scored(jobs, lambda snapshot_id: a_point(snapshot_id, snapshot_id), data_dir)
+    assert [p.snapshot_id for p in points] == ids
+    assert [p.risky_backlinks for p in points] == [ids[0], 42, ids[2], ids[3]]
+    assert asked == [ids[0], ids[2], ids[3]]
+    assert [trend_store.load_point(i, basis, data_dir) for i in ids] == points
 
 
 def test_every_input_of_the_score_is_in_the_basis():
