@@ -247,7 +247,9 @@ def test_risk_facts_without_referring_domains_are_blank_not_missing():
 
 
 def _risk_rows(risk: pd.DataFrame) -> list[tuple]:
-    return [tuple(r) for r in risk[["domain", "risk_score", "markers", "backlinks", "basis"]].itertuples(index=False)]
+    """Riskiest first, then by name (gap_risk promises no order: its rows are looked up by domain)."""
+    rows = [tuple(r) for r in risk[["domain", "risk_score", "markers", "backlinks", "basis"]].itertuples(index=False)]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 
 def test_gap_risk_from_domain_facts_only():

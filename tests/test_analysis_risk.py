@@ -245,6 +245,10 @@ def test_domains_come_riskiest_first_then_most_linked_then_by_name(rows):
                                   kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(result, expected)
     assert sorted(result["domain"]) == sorted({domain for domain, _, _ in rows})
+    # Unordered (for lookups) holds the same rows
+    unordered = domain_risk(frame, None, CONTEXT, ordered=False)
+    by_domain = lambda f: f.sort_values("domain", kind="stable").reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(by_domain(unordered), by_domain(result))
 
 
 _NAME_PARTS = st.sampled_from(["best", "BEST", "cheap", "deals", "coffee", "grinder", "blog", "x", "café", "İ",

@@ -409,8 +409,11 @@ def backlink_risk(backlinks: pd.DataFrame, context: RiskContext, referring_domai
 
 
 def domain_risk(backlinks: pd.DataFrame, referring_domains: pd.DataFrame | None, context: RiskContext,
-                weights: Mapping[str, int] | None = None) -> pd.DataFrame:
-    """One row per referring domain, riskiest first: domain, risk_score, markers, reasons, backlinks."""
+                weights: Mapping[str, int] | None = None, *, ordered: bool = True) -> pd.DataFrame:
+    """One row per referring domain, riskiest first: domain, risk_score, markers, reasons, backlinks.
+
+    `ordered=False` for callers that only look scores up by domain: the rows stay in no promised order, and
+    the ordering (a rank of every name: ~0.15 s for the Gap's 450,000 domains) is skipped."""
     chosen = _weights(weights)
     has_links = backlinks is not None and len(backlinks) > 0
     links = _LinkDomains(backlinks) if has_links else None
@@ -431,7 +434,7 @@ def domain_risk(backlinks: pd.DataFrame, referring_domains: pd.DataFrame | None,
         key = referring_domains["root_domain"] if "root_domain" in referring_domains else referring_domains["domain"]
         counts = referring_domains.groupby(key.astype("str"), sort=False)["backlinks"].sum().reindex(
             mask.index, fill_value=0)
-    return _result(mask, counts, chosen)
+    return _result(mask, counts, chosen, ordered)
 
 
 def referring_domain_risk(referring_domains: pd.DataFrame, context: RiskContext,
@@ -440,14 +443,17 @@ def referring_domain_risk(referring_domains: pd.DataFrame, context: RiskContext,
     return domain_risk(pd.DataFrame(), referring_domains, context, weights)
 
 
-def _result(mask: pd.Series, counts: pd.Series, weights: dict[str, int]) -> pd.DataFrame:
+def _result(mask: pd.Series, counts: pd.Series, weights: dict[str, int], ordered: bool = True) -> pd.DataFrame:
     # Ordered on integers (score, count, the domain's rank among the names) before any text is built: sorting
     # the finished frame by its Int64 and text columns cost ~0.5 s for the Gap's 432,000 domains.
     domains = pd.Series(pd.array(mask.index.astype("str"), dtype="str"))
-    combos, uniques = pd.factorize(mask.to_numpy(dtype="int64"), sort=False)
-    combo_scores = np.array([_score(_fired(combo, weights), weights) for combo in uniques], dtype="int64")
-    by_name = pc.rank(column_strings(domains), sort_keys="ascending", tiebreaker="first").to_numpy()
-    order = np.lexsort((by_name, -counts.to_numpy(dtype="int64"), -combo_scores.take(combos)))
+    if ordered:
+        combos, uniques = pd.factorize(mask.to_numpy(dtype="int64"), sort=False)
+        combo_scores = np.array([_score(_fired(combo, weights), weights) for combo in uniques], dtype="int64")
+        by_name = pc.rank(column_strings(domains), sort_keys="ascending", tiebreaker="first").to_numpy()
+        order = np.lexsort((by_name, -counts.to_numpy(dtype="int64"), -combo_scores.take(combos)))
+    else:
+        order = np.arange(len(domains))
     ordered = pd.Series(mask.to_numpy(dtype="int64").take(order))
     scores, names, reasons = _mask_strings(ordered, weights)
     return pd.DataFrame({"domain": domains.array.take(order), "risk_score": scores.array,

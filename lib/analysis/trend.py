@@ -94,7 +94,8 @@ def snapshot_point(frame: pd.DataFrame, snapshot_id: int, data_date: date, own_d
 
     links = _live_columns(frame, LINK_COLUMNS)
     scores = domain_risk(links, referring_domains, RiskContext(own_domain, tuple(brand_terms),
-                                                               tuple(target_keywords), tuple(home_countries)))
+                                                               tuple(target_keywords), tuple(home_countries)),
+                         ordered=False)
     return summarize_snapshot(frame, snapshot_id, data_date, scores[["domain", "risk_score"]], RISKY_SCORE)
 
 
