@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import parallel
-from lib.analysis.text import contains, extract_first, sliced
+from lib.analysis.text import contains, extract_first, match_rows, sliced
 
 PATTERNS = (
     r"^(?P<found>\d+\.\d+\.\d+)\.\d+$",  # an IPv4 address's network (\d: Unicode digits in Python)
@@ -50,3 +50,13 @@ def test_contains_on_slices_answers_as_pandas_on_the_whole_column(values, patter
         halves = sliced(texts, lambda part: part.str.replace(pattern, "", regex=True))
         assert (len(halves) > 1) == (len(values) >= 2)  # the work was split
         assert pd.concat(halves).tolist() == texts.str.replace(pattern, "", regex=True).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="news /likg\u00e9\u00c9\u2014N\n_.-", max_size=12) | st.none(), max_size=12),
+       st.sampled_from(CONTAINS_PATTERNS), st.booleans())
+def test_ascii_and_other_texts_asked_apart_answer_as_pandas_on_the_whole_column(values, pattern, case):
+    # pandas would run Python's re on every row of such a column; match_rows lets RE2 answer the ASCII rows.
+    texts = pd.Series(pd.array(values, dtype="str"))
+    expected = texts.str.contains(pattern, case=case, regex=True).fillna(False).to_numpy(bool)
+    assert match_rows(texts, pattern, case).tolist() == expected.tolist()

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis.categories import NAME_TERM_MIN, keyword_terms
-from lib.analysis.text import sliced
+from lib.analysis.text import match_rows, sliced
 from lib.arrow_strings import positions_in
 
 MAX_WEIGHT = 5
@@ -170,11 +170,10 @@ def _text_hits_of(texts: pd.Series, keywords: Sequence[str], brand_terms: Sequen
     whole, _ = _terms(keywords, brand_terms, NAME_TERM_MIN)
     _, words = _terms(keywords, brand_terms, 3)
     pattern = "|".join(map(re.escape, words))
-    word_hit = text.str.contains(rf"\b(?:{pattern})\b", regex=True).to_numpy(bool) if words else False
+    word_hit = match_rows(text, rf"\b(?:{pattern})\b") if words else False
     hits = np.where(word_hit, WORD_HIT, 0.0)
     if whole:
-        hits = np.where(text.str.contains(_spread(whole, _TEXT_SEPARATORS), regex=True).to_numpy(bool), KEYWORD_HIT,
-                        hits)
+        hits = np.where(match_rows(text, _spread(whole, _TEXT_SEPARATORS)), KEYWORD_HIT, hits)
     return hits
 
 

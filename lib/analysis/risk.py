@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib.analysis.anchors import AnchorContext, exact_match_mask
-from lib.analysis.text import extract_first, sliced
+from lib.analysis.text import extract_first, match_rows, sliced
 from lib.arrow_strings import column_strings, positions_in
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
@@ -340,10 +340,10 @@ def _offtopic(titles: pd.Series, keyword_words: set[str]) -> np.ndarray:
 
     def spam_of(part: pd.Series) -> np.ndarray:
         names = part.str.lower()
-        spam = np.array(names.str.contains(_SPAM_TOPIC, regex=True).fillna(False).to_numpy(bool))
+        spam = match_rows(names, _SPAM_TOPIC)
         if on_topic and spam.any():
             at = np.flatnonzero(spam)
-            spam[at] = ~names.iloc[at].str.contains(on_topic, regex=True).fillna(False).to_numpy(bool)
+            spam[at] = ~match_rows(names.iloc[at], on_topic)
         return spam
 
     return np.concatenate(sliced(titles, spam_of))

@@ -54,6 +54,27 @@ def sliced(texts: pd.Series, method: Callable[[pd.Series], T]) -> list[T]:
 
 def contains(texts: pd.Series, pattern: str, case: bool = True) -> np.ndarray:
     """`texts.str.contains(pattern, case=case, regex=True)` as booleans (missing texts False), on every core."""
-    parts = sliced(texts, lambda part: part.str.contains(pattern, case=case, regex=True)
-                   .fillna(False).to_numpy(dtype=bool))
+    parts = sliced(texts, lambda part: match_rows(part, pattern, case))
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def match_rows(texts: pd.Series, pattern: str, case: bool = True) -> np.ndarray:
+    """`texts.str.contains(pattern, case=case, regex=True)` as booleans (missing texts False), on this thread.
+
+    pandas runs a pattern with \\b, \\w or \\d in Python's `re` over every text as soon as one text is not ASCII
+    (RE2 reads those as ASCII only): one title with an em dash made a pass over 300,000 titles ~7x slower. So
+    the ASCII texts and the others are asked apart, each as pandas would answer them: the same answers, with
+    Python's `re` only on the texts that need it.
+    """
+    ascii_ = texts.str.isascii().fillna(True).to_numpy(bool)
+    if ascii_.all():
+        return _contains(texts, pattern, case)
+    out = np.empty(len(texts), dtype=bool)
+    out[ascii_] = _contains(texts[ascii_], pattern, case)
+    out[~ascii_] = _contains(texts[~ascii_], pattern, case)
+    return out
+
+
+def _contains(texts: pd.Series, pattern: str, case: bool) -> np.ndarray:
+    # A copy: pandas may hand back a read-only view, and callers refine the answer in place.
+    return np.array(texts.str.contains(pattern, case=case, regex=True).fillna(False).to_numpy(dtype=bool))
