@@ -34,6 +34,8 @@ KEYWORDS = ("hiking boots", "trail running shoes", "rain jacket", "backpacking t
 TODAY = date(2025, 6, 1)  # fixed: the same arguments always give the same bytes
 GAP_DOMAINS = 200_000  # referring domains per gap site at full size (the issue's figure)
 
+# Bumped whenever the generated files change, so a data directory of an older generator is not reused.
+DATA_VERSION = 2
 _A = ("alpine", "urban", "wild", "green", "happy", "daily", "modern", "simple", "nordic", "mountain", "coastal",
       "rainy", "early", "lazy", "bright", "little", "big", "true", "north", "south", "east", "west", "blue", "red",
       "golden", "silver", "iron", "stone", "river", "forest", "desert", "canyon", "summit", "valley", "prairie",
@@ -185,7 +187,10 @@ def _links(rng: np.random.Generator, rows: int) -> tuple[pd.DataFrame, pd.DataFr
     slug = pd.Series(heads[h] + " " + words[w]).str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True)
     source_url = (scheme + host + "/" + sections[rng.integers(0, len(sections), n)] + "/"
                   + slug.to_numpy(dtype=object) + "-" + i.astype(str).astype(object) + "/")
-    title = heads[h] + " " + words[w] + " | " + domains["domain"].to_numpy()[dom]
+    # Real titles are not all ASCII: dashes and middle dots between title and site (about one in six here).
+    separator = np.array([" | ", " \u2013 ", " \u2014 ", " \u00b7 "], dtype=object)[
+        rng.choice(4, n, p=[.84, .08, .05, .03])]
+    title = heads[h] + " " + words[w] + separator + domains["domain"].to_numpy()[dom]
     title = np.where(rng.random(n) < 0.02, "", title)
 
     n_pages = max(len(_PAGES), rows // 400)
@@ -206,7 +211,8 @@ def _links(rng: np.random.Generator, rows: int) -> tuple[pd.DataFrame, pd.DataFr
     anchor[kind == 2] = pick(_GENERIC, kind == 2)
     anchor[kind == 3] = pick(KEYWORDS, kind == 3)
     m = kind == 4
-    anchor[m] = pick(("best ", "cheap ", "waterproof ", "women's ", "ultralight "), m) + pick(KEYWORDS, m)
+    anchor[m] = (pick(("best ", "cheap ", "waterproof ", "women's ", "women\u2019s ", "ultralight "), m)
+                 + pick(KEYWORDS, m))
     anchor[kind == 5] = ""
     m = kind == 6  # the long tail: mostly one-off phrases
     anchor[m] = pick(_A, m) + " " + pick(_B, m) + " " + pd.Series(pick(_TITLE_WORDS, m)).str.lower().to_numpy(
@@ -285,7 +291,7 @@ def _gap_lists(rng: np.random.Generator, size: int) -> dict[str, pd.DataFrame]:
 def generate(rows: int, directory: Path, gap_domains: int | None = None, seed: int = 20_250_601) -> Exports:
     """Write every export of one size into `directory` (reused when already there); return their paths."""
     gap_domains = gap_domains or default_gap_domains(rows)
-    directory = Path(directory).resolve() / f"{rows}-{gap_domains}-{seed}"
+    directory = Path(directory).resolve() / f"{rows}-{gap_domains}-{seed}-v{DATA_VERSION}"
     manifest = directory / "manifest.json"
     if manifest.exists():  # written last: its presence means every file is complete
         return _exports(directory, json.loads(manifest.read_text()))
