@@ -7,6 +7,7 @@ rows go through Arrow and only the others (Unicode letters or digits, a trailing
 
 from __future__ import annotations
 
+import re
 from typing import Callable, TypeVar
 
 import numpy as np
@@ -69,10 +70,31 @@ def match_rows(texts: pd.Series, pattern: str, case: bool = True) -> np.ndarray:
     ascii_ = texts.str.isascii().fillna(True).to_numpy(bool)
     if ascii_.all():
         return _contains(texts, pattern, case)
-    out = np.empty(len(texts), dtype=bool)
+    out = np.zeros(len(texts), dtype=bool)
     out[ascii_] = _contains(texts[ascii_], pattern, case)
-    out[~ascii_] = _contains(texts[~ascii_], pattern, case)
+    other = np.flatnonzero(~ascii_)
+    relaxed = _relaxed(pattern)
+    if relaxed is not None:  # Python's re only on the texts where RE2 finds the pattern without its \b
+        rest = texts.iloc[other]
+        other = other[_contains(rest, relaxed, case) | _contains(rest, _DOTLESS_I, True)]
+    out[other] = _contains(texts.iloc[other], pattern, case)
     return out
+
+
+# Constructs on which RE2 may find less than Python's re in non-ASCII text: \w, \d and \s are ASCII-only in
+# RE2, $ also matches before a final line break in Python, and escapes and lookarounds RE2 lacks.
+_NOT_RELAXABLE = re.compile(r"\\[wWdDsSAZzuUNxpPg0-9]|\(\?[=!<P]|\$|\[[^\]]*\\[bB]")
+# Python's case-insensitive matching takes these for i; RE2's does not (checked over every code point).
+_DOTLESS_I = "[\u0130\u0131]"
+
+
+def _relaxed(pattern: str) -> str | None:
+    """An ASCII pattern without its \\b and \\B: a superset of the pattern's matches, the same in RE2 and in
+    Python's re (dropping an assertion only widens a match), so RE2 can pick the texts worth Python's time.
+    None where RE2 might find less than Python would."""
+    if not pattern.isascii() or _NOT_RELAXABLE.search(pattern):
+        return None
+    return re.sub(r"\\(.)", lambda escape: "" if escape.group(1) in "bB" else escape.group(0), pattern)
 
 
 def _contains(texts: pd.Series, pattern: str, case: bool) -> np.ndarray:
