@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.arrow_strings import column_strings
 from lib.parallel import in_slices
 
 GROUP = "found"
@@ -65,20 +66,33 @@ def match_rows(texts: pd.Series, pattern: str, case: bool = True) -> np.ndarray:
     pandas runs a pattern with \\b, \\w or \\d in Python's `re` over every text as soon as one text is not ASCII
     (RE2 reads those as ASCII only): one title with an em dash made a pass over 300,000 titles ~7x slower. So
     the ASCII texts and the others are asked apart, each as pandas would answer them: the same answers, with
-    Python's `re` only on the texts that need it.
+    Python's `re` only on the texts that need it (for a word pattern, only on the non-ASCII texts RE2 finds
+    the pattern in once its \\b are dropped).
     """
-    ascii_ = texts.str.isascii().fillna(True).to_numpy(bool)
-    if ascii_.all():
-        return _contains(texts, pattern, case)
-    out = np.zeros(len(texts), dtype=bool)
-    out[ascii_] = _contains(texts[ascii_], pattern, case)
-    other = np.flatnonzero(~ascii_)
     relaxed = _relaxed(pattern)
-    if relaxed is not None:  # Python's re only on the texts where RE2 finds the pattern without its \b
+    if relaxed is None or not isinstance(texts.array, pd.arrays.ArrowStringArray):
+        ascii_ = texts.str.isascii().fillna(True).to_numpy(bool)
+        if ascii_.all():
+            return _contains(texts, pattern, case)
+        out = np.zeros(len(texts), dtype=bool)
+        out[ascii_] = _contains(texts[ascii_], pattern, case)
+        out[~ascii_] = _contains(texts[~ascii_], pattern, case)
+        return out
+    # RE2 answers every text as pandas would answer an ASCII column (the pattern needs none of pandas' rewrites);
+    # the non-ASCII texts are then asked again, in Python's re, where RE2 finds the pattern without its \b.
+    strings = column_strings(texts)
+    out = _filled(pc.match_substring_regex(strings, pattern, ignore_case=not case))
+    other = np.flatnonzero(~_filled(pc.string_is_ascii(strings), True))
+    if len(other):
+        out[other] = False
         rest = texts.iloc[other]
         other = other[_contains(rest, relaxed, case) | _contains(rest, _DOTLESS_I, True)]
-    out[other] = _contains(texts.iloc[other], pattern, case)
+        out[other] = _contains(texts.iloc[other], pattern, case)
     return out
+
+
+def _filled(flags: pa.ChunkedArray, missing: bool = False) -> np.ndarray:
+    return np.array(pc.fill_null(flags, missing).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 # Constructs on which RE2 may find less than Python's re in non-ASCII text: \w, \d and \s are ASCII-only in
