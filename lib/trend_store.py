@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lib import db
 from lib.analysis.trend import TrendPoint
-from lib.parallel import each
+from lib.parallel import each, workers
 from lib.snapshots import DDL as SNAPSHOTS_DDL
 
 DDL = SNAPSHOTS_DDL + """
@@ -101,14 +101,16 @@ def stored_or_scored(jobs: Sequence[PointJob], score: Callable[..., TrendPoint],
                      root: Path | None = None) -> list[TrendPoint]:
     """Each job's stored point, else `score(*job.arguments())`'s, stored for next time; answers in order.
 
-    The points not stored are scored at the same time on the machine's cores (lib.parallel.each): a score is
-    mostly Arrow and numpy work that releases the GIL, so two snapshots of a million links take ~0.65 of the
-    time of one after the other.
+    The points not stored are scored one per core at a time (lib.parallel.each): a score is mostly Arrow and
+    numpy work that releases the GIL, so two snapshots of a million links take ~0.65 of the time of one after
+    the other. A batch's arguments are read just before it, so a year of history is not all in memory at once.
     """
     points = [load_point(job.snapshot_id, job.basis, root) for job in jobs]
     missing = [i for i, point in enumerate(points) if point is None]
-    arguments = [jobs[i].arguments() for i in missing]
-    for i, point in zip(missing, each(lambda args: score(*args), arguments)):
-        save_point(point, jobs[i].basis, root)
-        points[i] = point
+    size = workers()
+    for batch in (missing[start:start + size] for start in range(0, len(missing), size)):
+        arguments = [jobs[i].arguments() for i in batch]
+        for i, point in zip(batch, each(lambda args: score(*args), arguments)):
+            save_point(point, jobs[i].basis, root)
+            points[i] = point
     return points

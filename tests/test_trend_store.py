@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import streamlit as st
 
 from lib import snapshots, trend_store
@@ -65,16 +66,26 @@ def test_only_the_points_not_stored_are_scored_together_and_answered_in_order(da
     basis = trend_store.point_basis(**BASIS_INPUTS)
     trend_store.save_point(a_point(ids[1], 42), basis, data_dir)
     asked: list[int] = []
+    events: list[str] = []
 
     def arguments(snapshot_id: int) -> tuple:
         asked.append(snapshot_id)  # only for points to score: it reads the snapshot's frame
+        events.append(f"read {snapshot_id}")
         return (snapshot_id,)
 
+    def score(snapshot_id: int) -> TrendPoint:
+        events.append(f"scored {snapshot_id}")
+        return a_point(snapshot_id, snapshot_id)
+
     jobs = [trend_store.PointJob(i, basis, lambda i=i: arguments(i)) for i in ids]
-    points = trend_store.stored_or_scored(jobs, lambda snapshot_id: a_point(snapshot_id, snapshot_id), data_dir)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(trend_store, "workers", lambda: 2)  # two at a time
+        points = trend_store.stored_or_scored(jobs, score, data_dir)
     assert [p.snapshot_id for p in points] == ids
     assert [p.risky_backlinks for p in points] == [ids[0], 42, ids[2], ids[3]]
     assert asked == [ids[0], ids[2], ids[3]]
+    # the third snapshot to score is read only once the first two are scored
+    assert events.index(f"read {ids[3]}") > max(events.index(f"scored {ids[0]}"), events.index(f"scored {ids[2]}"))
     assert [trend_store.load_point(i, basis, data_dir) for i in ids] == points
 
 
