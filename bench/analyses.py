@@ -16,7 +16,7 @@ import pandas as pd
 
 from bench.generate import BRAND_TERMS, KEYWORDS
 from bench.workspace import BenchWorkspace
-from lib import db, marks, snapshots, trend_store
+from lib import db, decisions, marks, snapshots, trend_store
 from lib.analysis import anchor_profile as ap
 from lib.analysis import new_lost, risk, snapshot_diff, trend
 from lib.analysis import overview as ov
@@ -105,6 +105,12 @@ def risk_backlinks(f: Frames) -> pd.DataFrame:
     return risk.backlink_risk(f.backlinks, _risk_context(f), f.refdomains)
 
 
+def audit_queue(f: Frames) -> pd.DataFrame:
+    """pages/audit.py's review queue before any decision: the domain risk scores and each domain's most used
+    anchors (lib.decisions.review_queue)."""
+    return decisions.review_queue(risk_domains(f), pd.DataFrame(columns=list(decisions.COLUMNS)), f.backlinks)
+
+
 def new_and_lost(f: Frames) -> object:
     """pages/new_lost.py: vanished links, link events, and the report for the default range (6 months)."""
     dated = [(s.data_date, f.frames[s.id]) for s in f.history]
@@ -162,6 +168,7 @@ PAGE_ANALYSES: dict[str, Callable[[Frames], object]] = {
     "anchors from an Anchors export": anchors_export,
     "risk scores per domain": risk_domains,
     "risk scores per backlink": risk_backlinks,
+    "audit: review queue (risk per domain + each domain's top anchors)": audit_queue,
     "new & lost": new_and_lost,
     "history: trend, every snapshot scored (nothing stored yet)": history_trend,
     "history: trend after a new import (earlier points stored)": history_trend_after_import,

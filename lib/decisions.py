@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from lib import db
@@ -239,13 +240,28 @@ def review_queue(risk: pd.DataFrame, decided: pd.DataFrame, backlinks: pd.DataFr
         queue["decided_at"] = pd.Series(pd.NaT, index=queue.index, dtype="datetime64[ns]")
     queue["anchors"] = pd.Series("", index=queue.index, dtype="str")
     if backlinks is not None and len(backlinks) and len(queue):
-        texts = backlinks["anchor"].fillna("").astype("str").str.strip()
-        texts = texts.where(texts != "", "(no anchor text)")
-        counts = pd.DataFrame({"domain": backlinks["source_domain"].astype("str"), "anchor": texts}).value_counts()
-        top = counts.groupby(level="domain", sort=False).head(anchors_per_domain).reset_index()
-        joined = top.groupby("domain", sort=False)["anchor"].agg(" | ".join)
+        joined = top_anchors(backlinks, anchors_per_domain)
         queue["anchors"] = queue["domain"].map(joined).fillna("").astype("str")
     return queue
+
+
+def top_anchors(backlinks: pd.DataFrame, anchors_per_domain: int = 3) -> pd.Series:
+    """Per linking domain (the index): its most used anchors, most used first, joined by " | "."""
+    texts = backlinks["anchor"].fillna("").astype("str").str.strip()
+    texts = texts.where(texts != "", "(no anchor text)")
+    counts = pd.DataFrame({"domain": backlinks["source_domain"].astype("str"), "anchor": texts}).value_counts()
+    top = counts.groupby(level="domain", sort=False).head(anchors_per_domain).reset_index()
+    # Joined place by place over whole columns: a Python join per domain cost ~1.2 s for 98,000 domains.
+    codes, domains = pd.factorize(top["domain"], sort=False)
+    place = top.groupby("domain", sort=False).cumcount().to_numpy()
+    anchors = top["anchor"].to_numpy(dtype=object)
+    joined = np.empty(len(domains), dtype=object)
+    first = place == 0
+    joined[codes[first]] = anchors[first]
+    for n in range(1, anchors_per_domain):
+        at = place == n
+        joined[codes[at]] = joined[codes[at]] + " | " + anchors[at]
+    return pd.Series(pd.array(joined, dtype="str"), index=pd.Index(domains, dtype="str", name="domain"))
 
 
 def review_progress(queue: pd.DataFrame, decided: pd.DataFrame, backlinks: pd.DataFrame | None = None,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lib import decisions
 from lib.workspaces import create_workspace
@@ -209,3 +212,24 @@ def test_broken_pages_two_tabs_and_apart_from_important_pages(workspace_id):
     decisions.BROKEN.apply_change(workspace_id, ["https://site.com/a"], [])
     assert decisions.broken_pages(workspace_id) == ["https://site.com/b"]
     assert important_pages.list_pages(workspace_id) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a.com", "b.org", "c.net"]),
+                          st.sampled_from(["acme", "Acme", " acme ", "", None, "buy now", "x | y", "grinder"])),
+                min_size=1, max_size=30),
+       st.integers(1, 4))
+def test_top_anchors_are_each_domains_most_used_in_order(rows, per_domain):
+    links = pd.DataFrame({"source_domain": [d for d, _ in rows], "anchor": [a for _, a in rows]})
+    top = decisions.top_anchors(links, per_domain)
+    for domain in {d for d, _ in rows}:
+        counts = Counter((a or "").strip() or "(no anchor text)" for d, a in rows if d == domain)
+        listed = top[domain].split(" | ") if "x | y" not in counts else None
+        if listed is None:  # an anchor holding the separator cannot be split back; check the count only
+            assert top[domain].count(" | ") >= min(per_domain, len(counts)) - 1
+            continue
+        assert len(listed) == min(per_domain, len(counts)) and len(set(listed)) == len(listed)
+        shown = [counts[a] for a in listed]
+        assert shown == sorted(shown, reverse=True)  # most used first
+        assert min(shown) >= max([n for a, n in counts.items() if a not in listed], default=0)
+    assert sorted(top.index) == sorted({d for d, _ in rows})
