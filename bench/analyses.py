@@ -107,8 +107,8 @@ def risk_backlinks(f: Frames) -> pd.DataFrame:
 
 def audit_queue(f: Frames) -> pd.DataFrame:
     """pages/audit.py's review queue before any decision: the domain risk scores and each domain's most used
-    anchors (lib.decisions.review_queue)."""
-    return decisions.review_queue(risk_domains(f), pd.DataFrame(columns=list(decisions.COLUMNS)), f.backlinks)
+    anchors (lib.decisions.undecided_queue)."""
+    return decisions.undecided_queue(lambda: risk_domains(f), f.backlinks)
 
 
 def new_and_lost(f: Frames) -> object:

@@ -9,7 +9,8 @@ its history line, and two browser tabs deciding different items never overwrite 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -221,9 +222,10 @@ class ReviewProgress:
 
 
 def review_queue(risk: pd.DataFrame, decided: pd.DataFrame, backlinks: pd.DataFrame | None = None,
-                 anchors_per_domain: int = 3) -> pd.DataFrame:
+                 anchors_per_domain: int = 3, *, anchors: pd.Series | None = None) -> pd.DataFrame:
     """The risk table (lib.analysis.risk.domain_risk) with each domain's decision, note, note_private,
-    decided_at and its most used anchors; riskiest first. A domain without a decision is "undecided"."""
+    decided_at and its most used anchors (from `backlinks`, or `anchors` as top_anchors gave them); riskiest
+    first. A domain without a decision is "undecided"."""
     domain_rows = decided[decided["scope"] == "domain"].set_index("item") if len(decided) else None
     queue = risk.copy()
     if domain_rows is not None and len(domain_rows):
@@ -239,10 +241,24 @@ def review_queue(risk: pd.DataFrame, decided: pd.DataFrame, backlinks: pd.DataFr
         queue["note_private"] = pd.Series(True, index=queue.index, dtype=bool)
         queue["decided_at"] = pd.Series(pd.NaT, index=queue.index, dtype="datetime64[ns]")
     queue["anchors"] = pd.Series("", index=queue.index, dtype="str")
-    if backlinks is not None and len(backlinks) and len(queue):
-        joined = top_anchors(backlinks, anchors_per_domain)
-        queue["anchors"] = queue["domain"].map(joined).fillna("").astype("str")
+    if anchors is None and backlinks is not None and len(backlinks) and len(queue):
+        anchors = top_anchors(backlinks, anchors_per_domain)
+    if anchors is not None and len(queue):
+        queue["anchors"] = queue["domain"].map(anchors).fillna("").astype("str")
     return queue
+
+
+def undecided_queue(score: Callable[[], pd.DataFrame], backlinks: pd.DataFrame | None) -> pd.DataFrame:
+    """review_queue before any decision, the risk table from `score()`: each domain's top anchors are counted on
+    a second thread meanwhile (~0.45 s for a million links; neither needs the other). `score` runs on the
+    calling thread, so it may read a UI's caches."""
+    nothing_decided = pd.DataFrame(columns=list(COLUMNS))
+    if backlinks is None or not len(backlinks):
+        return review_queue(score(), nothing_decided)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counted = pool.submit(top_anchors, backlinks)
+        risk = score()
+        return review_queue(risk, nothing_decided, anchors=counted.result())
 
 
 def top_anchors(backlinks: pd.DataFrame, anchors_per_domain: int = 3) -> pd.Series:

@@ -10,8 +10,8 @@ from lib import decisions, disavow
 from lib.analysis import audit_compare
 from lib.analysis import referring_domains as rd
 from lib.analysis.risk import RISKY_SCORE, RiskContext, backlink_risk, domain_risk, weights_table
-from lib.countries import home_countries
 from lib.charts import audit as audit_charts
+from lib.countries import home_countries
 from lib.workspaces import get_setting, set_setting
 from ui import components, filters, presentation, state
 from ui.charts import show
@@ -72,8 +72,8 @@ def undecided_queue(root: str, backlinks_id: int | None, refdomains_id: int | No
                     context: ContextKey) -> pd.DataFrame:
     # The queue's decision-free part: each domain's top anchors (a groupby over every backlink) do not change
     # when a decision does, so a saved decision does not recompute them.
-    risk = risk_table(root, backlinks_id, refdomains_id, context)
-    return decisions.review_queue(risk, pd.DataFrame(columns=list(decisions.COLUMNS)), state.frame_by_id(backlinks_id))
+    return decisions.undecided_queue(lambda: risk_table(root, backlinks_id, refdomains_id, context),
+                                     state.frame_by_id(backlinks_id))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

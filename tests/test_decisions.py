@@ -233,3 +233,23 @@ def test_top_anchors_are_each_domains_most_used_in_order(rows, per_domain):
         assert shown == sorted(shown, reverse=True)  # most used first
         assert min(shown) >= max([n for a, n in counts.items() if a not in listed], default=0)
     assert sorted(top.index) == sorted({d for d, _ in rows})
+
+
+def test_undecided_queue_counts_anchors_beside_the_scoring_and_equals_the_plain_queue():
+    import threading
+
+    risk = risk_table(("net.xyz", 80, 10), ("blog.com", 10, 3))
+    links = pd.DataFrame({"source_domain": ["net.xyz", "net.xyz", "net.xyz", "blog.com"],
+                          "anchor": ["cheap", "buy grinders", "buy grinders", "Acme"]})
+    scored_on: list[int] = []
+
+    def score() -> pd.DataFrame:
+        scored_on.append(threading.get_ident())  # on the caller's thread: a page's cached function may run here
+        return risk
+
+    queue = decisions.undecided_queue(score, links)
+    pd.testing.assert_frame_equal(queue, decisions.review_queue(risk, _empty_decisions(), links))
+    assert scored_on == [threading.get_ident()]
+    assert queue.set_index("domain")["anchors"].to_dict() == {"net.xyz": "buy grinders | cheap", "blog.com": "Acme"}
+    pd.testing.assert_frame_equal(decisions.undecided_queue(lambda: risk, None),
+                                  decisions.review_queue(risk, _empty_decisions()))
