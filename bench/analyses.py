@@ -22,7 +22,6 @@ from lib.analysis import new_lost, risk, snapshot_diff, trend
 from lib.analysis import overview as ov
 from lib.analysis import referring_domains as rd
 from lib.analysis.anchors import AnchorContext
-from lib.analysis.categories import categorize_domains
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -67,9 +66,8 @@ def overview(f: Frames) -> object:
 def referring_domains(f: Frames) -> pd.DataFrame:
     """pages/referring_domains.py: categories + domain table (cached), then marks, default filter, chart counts."""
     root, ws = f.bench.root, f.workspace
-    categories = categorize_domains(f.backlinks, f.refdomains, ws.target_keywords,
-                                    marks.category_overrides(ws.id, root))
-    table = rd.domain_table(f.backlinks, f.refdomains, f.data_date, categories)
+    table = rd.categorized_table(f.backlinks, f.refdomains, f.data_date, ws.target_keywords,
+                                 marks.category_overrides(ws.id, root))
     table = rd.with_marks(table, marks.marks_for(ws.id, root))
     shown = rd.filter_domains(table, rd.DomainFilter(include_lost=False))
     rd.category_counts(shown)

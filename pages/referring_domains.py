@@ -8,10 +8,10 @@ import streamlit as st
 
 from lib import marks, outreach
 from lib.analysis import referring_domains as rd
-from lib.analysis.categories import CATEGORIES, CATEGORY_LABELS, categorize_domains
+from lib.analysis.categories import CATEGORIES, CATEGORY_LABELS
+from lib.analysis.overview import ascore_distribution
 from lib.charts import overview as overview_charts
 from lib.charts import referring_domains as charts
-from lib.analysis.overview import ascore_distribution
 from ui import components, filters, presentation, state
 from ui.charts import show
 from ui.tables import data_table, selection_key
@@ -37,8 +37,7 @@ if backlinks_snapshot is None and refdomains_snapshot is None:
 def domain_table(root: str, backlinks_id: int | None, refdomains_id: int | None, data_date: date,
                  keywords: tuple[str, ...], overrides: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     backlinks, refdomains = state.frame_by_id(backlinks_id), state.frame_by_id(refdomains_id)
-    categories = categorize_domains(backlinks, refdomains, keywords, dict(overrides))
-    return rd.domain_table(backlinks, refdomains, data_date, categories)
+    return rd.categorized_table(backlinks, refdomains, data_date, keywords, dict(overrides))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

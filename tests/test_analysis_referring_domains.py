@@ -156,3 +156,13 @@ def test_the_outer_join_matches_pandas_join_up_to_row_order(export_domains, link
         assert joined[column].isna().tolist() == expected[column].isna().tolist(), column
         known = expected[column].notna().to_numpy()
         assert joined[column][known].tolist() == expected[column][known].tolist(), column
+
+
+def test_categorized_table_is_the_table_with_its_categories():
+    # The categories are worked out on a second thread; the table must be the one built from them in sequence.
+    from lib.analysis.categories import categorize_domains
+
+    for links, refs in ((backlinks(), refdomains()), (backlinks(), None), (None, refdomains()), (None, None)):
+        keywords, overrides = ("coffee grinder",), {"blog.com": "partner"}
+        expected = rd.domain_table(links, refs, DATA_DATE, categorize_domains(links, refs, keywords, overrides))
+        pd.testing.assert_frame_equal(rd.categorized_table(links, refs, DATA_DATE, keywords, overrides), expected)

@@ -7,12 +7,15 @@ cut off), and the Backlinks export gives the follow share and the best linking p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from lib.analysis.categories import categorize_domains
 from lib.analysis.overview import LOST_AFTER_DAYS, follow_mask, lost_mask
 from lib.arrow_strings import positions_in
 
@@ -90,11 +93,32 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
 
     `categories` is lib.analysis.categories.categorize_domains' result; `marks` is lib.marks.marks_for's.
     """
+    table = _per_domain(backlinks, referring_domains, data_date)
+    if table is None:
+        return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in COLUMNS})
+    return _finished(table, categories, marks)
+
+
+def categorized_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None, data_date: date,
+                      keywords: tuple[str, ...] = (), overrides: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """domain_table with the categories of lib.analysis.categories.categorize_domains, which are worked out on
+    a second thread while this one builds the per-domain figures: neither needs the other."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        categories = pool.submit(categorize_domains, backlinks, referring_domains, keywords, overrides)
+        table = _per_domain(backlinks, referring_domains, data_date)
+        if table is None:
+            return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in COLUMNS})
+        return _finished(table, categories.result(), None)
+
+
+def _per_domain(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None,
+                data_date: date) -> pd.DataFrame | None:
+    """The links' and the export's figures per domain, joined (None when there is neither)."""
     from_links = _from_backlinks(backlinks, data_date) if backlinks is not None and len(backlinks) else None
     from_export = (_from_referring_domains(referring_domains, data_date)
                    if referring_domains is not None and len(referring_domains) else None)
     if from_links is None and from_export is None:
-        return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in COLUMNS})
+        return None
     if from_export is None:
         table = from_links
     elif from_links is None:
@@ -110,6 +134,11 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
             # float64 holds missing values as NaN; pd.NA cannot be cast to it.
             missing = {"Int64": pd.NA, "float64": np.nan}.get(_DTYPES[name], "")
             table[name] = pd.Series(missing, index=table.index)
+    return table
+
+
+def _finished(table: pd.DataFrame, categories: pd.DataFrame | None, marks: pd.DataFrame | None) -> pd.DataFrame:
+    """The joined figures with their categories and marks, typed and in the table's order."""
     if categories is not None and len(categories):
         known = categories.set_index("domain")
         at = positions_in(table["domain"], known.index)  # one lookup for both columns (a map each hashes again)
