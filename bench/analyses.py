@@ -212,12 +212,9 @@ def gap_scoring_runner(frames: dict[str, pd.DataFrame], own: str, backlinks: pd.
     found = gap.gap_from_referring_domains(frames, own, competitors)
 
     def run() -> object:
-        scores = gap.gap_risk(found.frame, risk.RiskContext(own, BRAND_TERMS, KEYWORDS), list(frames.values()),
-                              backlinks)
-        frame = gap.with_risk_scores(found.frame, scores)
-        parts = pr.priority_parts(frame, len(competitors), keywords=KEYWORDS, brand_terms=BRAND_TERMS,
-                                  backlinks=backlinks)
-        shown = gap.filter_gap(frame, gap.GapFilter(categories=("opportunity",)))
-        return pr.prioritise(shown, parts)
+        scored = pr.score_gap(found.frame, len(competitors), risk.RiskContext(own, BRAND_TERMS, KEYWORDS),
+                              list(frames.values()), backlinks, keywords=KEYWORDS, brand_terms=BRAND_TERMS)
+        shown = gap.filter_gap(scored.frame, gap.GapFilter(categories=("opportunity",)))
+        return pr.prioritise(shown, scored.parts)
 
     return run

@@ -54,12 +54,10 @@ def score_parts(root: str, source: str, ids: tuple[tuple[str, int | None], ...],
     gap = build_gap(root, source, ids, you, competitors)
     links = [state.frame_by_id(i) for i in backlink_ids]
     backlinks = pd.concat(links, ignore_index=True) if links else None
-    risk = g.gap_risk(gap.frame, RiskContext(you, brand_terms, keywords, countries),
-                      [state.frame_by_id(i) for i in ref_ids], backlinks)
-    scored = g.with_risk_scores(gap.frame, risk)
-    parts = pr.priority_parts(scored, len(gap.competitors), keywords=keywords, brand_terms=brand_terms,
-                              backlinks=backlinks)
-    return parts, risk, scored
+    scored = pr.score_gap(gap.frame, len(gap.competitors), RiskContext(you, brand_terms, keywords, countries),
+                          [state.frame_by_id(i) for i in ref_ids], backlinks, keywords=keywords,
+                          brand_terms=brand_terms)
+    return scored.parts, scored.risk, scored.frame
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

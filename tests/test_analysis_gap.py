@@ -317,3 +317,20 @@ def test_with_risk_scores_looks_each_row_up_by_its_registrable_domain():
     # The first row of a domain listed twice; a domain without a score stays unscored.
     assert scored["risk_score"].tolist() == [10, 10, 80, pd.NA]
     assert scored.drop(columns="risk_score").equals(gap)
+
+
+def test_score_gap_equals_the_risk_then_the_priority_parts_in_sequence():
+    # The parts that need no risk score are worked out on a second thread; the answer must be the plain one.
+    from lib.analysis import priority as pr
+
+    frame = RISK_GAP.assign(competitors_linked=RISK_GAP["backlinks_c1"].gt(0).astype("int64"))
+    for links in (risk_links().assign(link_type="text"), None):
+        scored = pr.score_gap(frame, 1, RISK_CONTEXT, risk_refs(), links, keywords=("cheap deals",),
+                              brand_terms=("linked",))
+        risk = g.gap_risk(frame, RISK_CONTEXT, risk_refs(), links)
+        with_scores = g.with_risk_scores(frame, risk)
+        pd.testing.assert_frame_equal(scored.risk, risk)
+        pd.testing.assert_frame_equal(scored.frame, with_scores)
+        pd.testing.assert_frame_equal(scored.parts, pr.priority_parts(
+            with_scores, 1, keywords=("cheap deals",), brand_terms=("linked",), backlinks=links))
+        assert scored.parts["low_risk"].notna().all()

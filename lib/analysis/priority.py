@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis.categories import NAME_TERM_MIN, keyword_terms
+from lib.analysis.gap import gap_risk, with_risk_scores
+from lib.analysis.risk import RiskContext
 from lib.analysis.text import match_rows, sliced
 from lib.arrow_strings import positions_in
 
@@ -250,8 +253,7 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     parts["content"] = _looked_up(root, shares) if len(shares) else np.nan
     parts["authority"] = authority_fit(gap_frame["domain_ascore"]).to_numpy()
     if "risk_score" in gap_frame:  # looked up already: not again among ~450,000 names
-        parts["low_risk"] = 1 - gap_frame["risk_score"].astype("Float64").to_numpy(dtype="float64",
-                                                                                 na_value=np.nan) / 100
+        parts["low_risk"] = _low_risk(gap_frame["risk_score"])
     elif risk is not None and len(risk):
         scores = pd.Series(risk["risk_score"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
                            index=risk["domain"])
@@ -261,6 +263,35 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     parts["traffic"] = traffic_score(gap_frame["organic_traffic"]).to_numpy() \
         if "organic_traffic" in gap_frame else np.nan
     return parts[list(PART_CODES)]
+
+
+def _low_risk(risk_score: pd.Series) -> np.ndarray:
+    return 1 - risk_score.astype("Float64").to_numpy(dtype="float64", na_value=np.nan) / 100
+
+
+@dataclass(frozen=True)
+class ScoredGap:
+    parts: pd.DataFrame  # priority_parts of every gap row
+    risk: pd.DataFrame  # gap_risk: per registrable domain
+    frame: pd.DataFrame  # the gap's rows with their risk_score
+
+
+def score_gap(gap_frame: pd.DataFrame, n_competitors: int, context: RiskContext,
+              referring_domains: Sequence[pd.DataFrame | None] = (), backlinks: pd.DataFrame | None = None, *,
+              keywords: Sequence[str] = (), brand_terms: Sequence[str] = ()) -> ScoredGap:
+    """Every gap row's risk score (lib.analysis.gap.gap_risk) and priority parts.
+
+    The parts that need no risk score (relevance from names, titles and anchors; the content share) are worked
+    out on a second thread while the risk is scored: neither needs the other.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        unscored = pool.submit(priority_parts, gap_frame, n_competitors, keywords=keywords, brand_terms=brand_terms,
+                               backlinks=backlinks)
+        risk = gap_risk(gap_frame, context, referring_domains, backlinks)
+        scored = with_risk_scores(gap_frame, risk)
+        parts = unscored.result()
+    parts["low_risk"] = _low_risk(scored["risk_score"])
+    return ScoredGap(parts, risk, scored)
 
 
 def _looked_up(keys: pd.Series, values: pd.Series) -> np.ndarray:

@@ -46,14 +46,12 @@ def gap_section(inputs: Inputs) -> Section:
     refs = [inputs.frame(snapshots.latest_snapshot(workspace.id, "referring_domains", d, root)) for d in gap.domains]
     context = RiskContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords,
                           home_countries(workspace.id, root))
-    frame = gap.frame
-    scored = g.with_risk_scores(frame, g.gap_risk(frame, context, refs, backlinks))
-    parts = pr.priority_parts(scored, len(gap.competitors), keywords=workspace.target_keywords,
-                              brand_terms=workspace.brand_terms, backlinks=backlinks)
+    scored = pr.score_gap(gap.frame, len(gap.competitors), context, refs, backlinks,
+                          keywords=workspace.target_keywords, brand_terms=workspace.brand_terms)
     # Prospects only, and none the audit would call risky: a client report recommends no link from those.
-    prospects = g.filter_gap(scored, g.GapFilter(("opportunity",), exclude_risky=True))
-    ranked = pr.prioritise(prospects, parts, pr.load_weights(workspace.id, root))
-    counts = g.category_counts(frame)
+    prospects = g.filter_gap(scored.frame, g.GapFilter(("opportunity",), exclude_risky=True))
+    ranked = pr.prioritise(prospects, scored.parts, pr.load_weights(workspace.id, root))
+    counts = g.category_counts(gap.frame)
     n = len(gap.competitors)
     shown = ranked.head(GAP_ROWS).assign(linked=lambda f: f["competitors_linked"].map(lambda v: f"{int(v)} of {n}"))
     body = (paragraph(f"Sites linking to {', '.join(gap.competitors)} but not to {gap.you}, ranked by priority "
