@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -33,12 +34,21 @@ def categories(counts: pd.DataFrame) -> go.Figure:
 
 
 def ascore_vs_backlinks(table: pd.DataFrame, limit: int = 2_000) -> go.Figure:
-    """Each domain as a dot: Authority Score against backlinks (log scale), coloured by mark."""
+    """Each domain as a dot: Authority Score against backlinks (log scale), coloured by mark.
+
+    Over `limit` domains, an even spread of them over the whole range of scores (every n-th by score) and every
+    marked one: the strongest alone would show a profile of only high scores."""
     title = "Authority Score against backlinks per domain"
     shown = table.dropna(subset=["domain_ascore", "backlinks"])
     if shown.empty:
         return empty(title, "Authority Scores come from a Referring Domains export.")
-    shown = shown.sort_values(["domain_ascore", "backlinks"], ascending=False).head(limit)
+    shown = shown.sort_values(["domain_ascore", "backlinks"], ascending=False)
+    if len(shown) > limit:
+        total = len(shown)
+        spread = np.zeros(total, dtype=bool)
+        spread[np.linspace(0, total - 1, limit).round().astype(int)] = True
+        shown = shown[spread | (shown["mark"] != "").to_numpy(bool)]
+        title = f"Authority Score against backlinks: {len(shown):,} of {total:,} domains"
     fig = go.Figure()
     for mark, name, color in (("", "Not marked", PALETTE[0]), ("good", "Good", GOOD), ("review", "Review", WARN)):
         part = shown[shown["mark"] == mark]
