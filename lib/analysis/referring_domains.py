@@ -94,9 +94,7 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
     `categories` is lib.analysis.categories.categorize_domains' result; `marks` is lib.marks.marks_for's.
     """
     table = _per_domain(backlinks, referring_domains, data_date)
-    if table is None:
-        return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in COLUMNS})
-    return _finished(table, categories, marks)
+    return _empty_table() if table is None else _finished(table, categories, marks)
 
 
 def categorized_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None, data_date: date,
@@ -106,9 +104,11 @@ def categorized_table(backlinks: pd.DataFrame | None, referring_domains: pd.Data
     with ThreadPoolExecutor(max_workers=1) as pool:
         categories = pool.submit(categorize_domains, backlinks, referring_domains, keywords, overrides)
         table = _per_domain(backlinks, referring_domains, data_date)
-        if table is None:
-            return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in COLUMNS})
-        return _finished(table, categories.result(), None)
+        return _empty_table() if table is None else _finished(table, categories.result(), None)
+
+
+def _empty_table() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in COLUMNS})
 
 
 def _per_domain(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None,
