@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lib import db
+from lib.parallel import beside
 from lib.url_sets import UrlSet
 from lib.workspaces import DDL as WORKSPACE_DDL
 from lib.workspaces import now_iso
@@ -255,10 +255,8 @@ def undecided_queue(score: Callable[[], pd.DataFrame], backlinks: pd.DataFrame |
     nothing_decided = pd.DataFrame(columns=list(COLUMNS))
     if backlinks is None or not len(backlinks):
         return review_queue(score(), nothing_decided)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        counted = pool.submit(top_anchors, backlinks)
-        risk = score()
-        return review_queue(risk, nothing_decided, anchors=counted.result())
+    risk, anchors = beside(score, lambda: top_anchors(backlinks))
+    return review_queue(risk, nothing_decided, anchors=anchors)
 
 
 def top_anchors(backlinks: pd.DataFrame, anchors_per_domain: int = 3) -> pd.Series:

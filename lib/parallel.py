@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
+U = TypeVar("U")
 Item = TypeVar("Item")
 
 PARALLEL_MIN_ROWS = 200_000
@@ -44,3 +45,11 @@ def each(work: Callable[[Item], T], items: Iterable[Item], threads: int | None =
         return [work(item) for item in items]
     with ThreadPoolExecutor(max_workers=threads) as pool:
         return list(pool.map(work, items))
+
+
+def beside(here: Callable[[], T], meanwhile: Callable[[], U]) -> tuple[T, U]:
+    """`here()` on this thread while `meanwhile()` runs on a second one: two independent pieces of one page's
+    work at once. Only `here` may read a UI's caches or session; `meanwhile` runs plain library code."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(meanwhile)
+        return here(), other.result()

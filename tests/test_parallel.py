@@ -36,3 +36,12 @@ def test_each_answers_in_the_order_of_the_items(monkeypatch):
     assert parallel.workers() == parallel.MAX_WORKERS
     assert parallel.each(lambda x: x * x, range(20)) == [x * x for x in range(20)]
     assert parallel.each(lambda x: x, []) == []
+
+
+def test_beside_runs_here_on_this_thread_and_the_other_on_a_second_one():
+    here_thread: list[int] = []
+    other_thread: list[int] = []
+    answer = parallel.beside(lambda: here_thread.append(threading.get_ident()) or "here",
+                             lambda: other_thread.append(threading.get_ident()) or "meanwhile")
+    assert answer == ("here", "meanwhile")
+    assert here_thread == [threading.get_ident()] and other_thread and other_thread != here_thread

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from lib.analysis.gap import gap_risk, with_risk_scores
 from lib.analysis.risk import RiskContext
 from lib.analysis.text import match_rows, sliced
 from lib.arrow_strings import positions_in
+from lib.parallel import beside
 
 MAX_WEIGHT = 5
 NEUTRAL = 0.5  # a part unknown for one domain
@@ -284,12 +284,12 @@ def score_gap(gap_frame: pd.DataFrame, n_competitors: int, context: RiskContext,
     The parts that need no risk score (relevance from names, titles and anchors; the content share) are worked
     out on a second thread while the risk is scored: neither needs the other.
     """
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        unscored = pool.submit(priority_parts, gap_frame, n_competitors, keywords=keywords, brand_terms=brand_terms,
-                               backlinks=backlinks)
+    def risk_and_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
         risk = gap_risk(gap_frame, context, referring_domains, backlinks)
-        scored = with_risk_scores(gap_frame, risk)
-        parts = unscored.result()
+        return risk, with_risk_scores(gap_frame, risk)
+
+    (risk, scored), parts = beside(risk_and_rows, lambda: priority_parts(
+        gap_frame, n_competitors, keywords=keywords, brand_terms=brand_terms, backlinks=backlinks))
     parts["low_risk"] = _low_risk(scored["risk_score"])
     return ScoredGap(parts, risk, scored)
 

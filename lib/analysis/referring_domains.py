@@ -8,7 +8,6 @@ cut off), and the Backlinks export gives the follow share and the best linking p
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +17,7 @@ import pandas as pd
 from lib.analysis.categories import categorize_domains
 from lib.analysis.overview import LOST_AFTER_DAYS, follow_mask, lost_mask
 from lib.arrow_strings import positions_in
+from lib.parallel import beside
 
 COLUMNS = ("domain", "domain_ascore", "backlinks", "live_backlinks", "follow_share", "best_page_ascore",
            "first_seen", "last_seen", "lost", "country", "ip", "tld", "category", "category_reason", "mark", "note",
@@ -101,10 +101,9 @@ def categorized_table(backlinks: pd.DataFrame | None, referring_domains: pd.Data
                       keywords: tuple[str, ...] = (), overrides: Mapping[str, str] | None = None) -> pd.DataFrame:
     """domain_table with the categories of lib.analysis.categories.categorize_domains, which are worked out on
     a second thread while this one builds the per-domain figures: neither needs the other."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        categories = pool.submit(categorize_domains, backlinks, referring_domains, keywords, overrides)
-        table = _per_domain(backlinks, referring_domains, data_date)
-        return _empty_table() if table is None else _finished(table, categories.result(), None)
+    table, categories = beside(lambda: _per_domain(backlinks, referring_domains, data_date),
+                               lambda: categorize_domains(backlinks, referring_domains, keywords, overrides))
+    return _empty_table() if table is None else _finished(table, categories, None)
 
 
 def _empty_table() -> pd.DataFrame:
