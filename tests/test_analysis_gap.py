@@ -268,7 +268,10 @@ def test_gap_risk_from_domain_facts_only():
 
 
 def test_gap_risk_with_backlinks_adds_link_markers_and_says_so_in_basis():
-    risk = g.gap_risk(RISK_GAP, RISK_CONTEXT, risk_refs(), risk_links())
+    # elsewhere.com links to you but is in no list of the gap: it gets no row (and does not count as scored
+    # from links in the page's note)
+    elsewhere = risk_links().assign(source_domain="elsewhere.com")
+    risk = g.gap_risk(RISK_GAP, RISK_CONTEXT, risk_refs(), pd.concat([risk_links(), elsewhere], ignore_index=True))
     rows = {r[0]: r for r in _risk_rows(risk)}
     # linked.org's links: all sitewide (5), 2 of 3 without a title (5), 3 links all to /shop (10)
     assert rows["linked.org"] == ("linked.org", 20, "money_page_only; sitewide; empty_title", 3, "links")

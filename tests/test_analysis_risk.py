@@ -251,6 +251,26 @@ def test_domains_come_riskiest_first_then_most_linked_then_by_name(rows):
     pd.testing.assert_frame_equal(by_domain(unordered), by_domain(result))
 
 
+
+def test_listed_only_scores_the_listed_domains_as_the_full_result_does():
+    # A burst of 15 new linking domains in one week, two of them listed: the others, known from links alone,
+    # still make the burst, and the listed ones keep their link markers (all sitewide).
+    usual = [link(f"blog{i}.com", first_seen=pd.Timestamp("2024-01-01") + pd.Timedelta(weeks=i)) for i in range(30)]
+    burst = [link(f"random{i}.net", sitewide=True, first_seen=pd.Timestamp("2024-09-02")) for i in range(15)]
+    listed = refs(refdomain("random3.net", first_seen=pd.NaT), refdomain("random4.net", first_seen=pd.NaT),
+                  refdomain("unlinked.org"))
+    full = domain_risk(links(*usual, *burst), listed, CONTEXT, ordered=False)
+    only = domain_risk(links(*usual, *burst), listed, CONTEXT, ordered=False, listed_only=True)
+    names = ["random3.net", "random4.net", "unlinked.org"]
+    by_domain = lambda f: f.sort_values("domain").reset_index(drop=True)  # noqa: E731
+    assert by_domain(only)["domain"].tolist() == names
+    pd.testing.assert_frame_equal(by_domain(only), by_domain(full[full["domain"].isin(names)]))
+    assert markers_of(only, "random3.net") == {"link_burst", "sitewide"}
+    assert only.set_index("domain").loc["random3.net", "backlinks"] == 1
+    assert markers_of(only, "unlinked.org") == set()
+    # Nothing listed: no rows
+    assert domain_risk(links(*usual), None, CONTEXT, listed_only=True).empty
+
 _NAME_PARTS = st.sampled_from(["best", "BEST", "cheap", "deals", "coffee", "grinder", "blog", "x", "café", "İ",
                                "-", "--", "_", "7", ".", ".com", ".co.uk", ""])
 

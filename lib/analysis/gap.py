@@ -358,7 +358,7 @@ def risk_facts(gap_frame: pd.DataFrame, referring_domains: Sequence[pd.DataFrame
 
 def gap_risk(gap_frame: pd.DataFrame, context, referring_domains: Sequence[pd.DataFrame | None] = (),
              backlinks: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The audit's risk score of every gap domain (by registrable domain), and what it rests on:
+    """The audit's risk score of every gap domain (one row per registrable domain), and what it rests on:
     `basis` "links" where backlinks from the domain are known, else "domain facts" (Authority Score, name,
     TLD, IP range), which cannot see link-level markers such as sitewide or exact-match anchors.
     Rows in no promised order: they are looked up by domain (with_risk_scores)."""
@@ -366,7 +366,8 @@ def gap_risk(gap_frame: pd.DataFrame, context, referring_domains: Sequence[pd.Da
 
     facts = risk_facts(gap_frame, referring_domains)
     has_links = backlinks is not None and len(backlinks) > 0
-    risk = domain_risk(backlinks if has_links else pd.DataFrame(), facts, context, ordered=False)
+    risk = domain_risk(backlinks if has_links else pd.DataFrame(), facts, context, ordered=False,
+                       listed_only=True)
     # Scored with backlinks, a domain's `backlinks` counts its rows in them: more than none is a linking domain
     # (looking each name up among a million linking domains cost ~0.1 s).
     linking = risk["backlinks"].fillna(0).to_numpy(dtype="int64") > 0 if has_links else False

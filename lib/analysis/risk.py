@@ -129,6 +129,20 @@ class _LinkDomains:
         self.size = np.bincount(codes[self.valid], minlength=len(uniques))
         self._placed: tuple[pd.Index, np.ndarray] | None = None
 
+    def among(self, index: pd.Index) -> np.ndarray:
+        """Per distinct domain: is it in `index`?"""
+        where = self._positions(index)
+        found = np.zeros(len(self.uniques), dtype=bool)
+        found[where[where >= 0]] = True
+        return found
+
+    def _positions(self, index: pd.Index) -> np.ndarray:
+        # One lookup per target index, reused: compared by content, since `mask |= ...` hands back a Series
+        # with an equal but new index object.
+        if self._placed is None or not (self._placed[0] is index or self._placed[0].equals(index)):
+            self._placed = (index, positions_in(index, self.uniques))
+        return self._placed[1]
+
     def share_at_least_half(self, flags: np.ndarray) -> np.ndarray:
         """Per distinct domain: do at least half of its backlinks have the flag?"""
         hits = np.bincount(self.codes[self.valid], weights=flags[self.valid], minlength=len(self.uniques))
@@ -136,11 +150,7 @@ class _LinkDomains:
 
     def onto(self, index: pd.Index, values: np.ndarray, fill) -> np.ndarray:
         """Per-distinct-domain `values` laid onto `index` (domains without links get `fill`)."""
-        # One lookup per target index, reused: compared by content, since `mask |= ...` hands back a Series
-        # with an equal but new index object.
-        if self._placed is None or not (self._placed[0] is index or self._placed[0].equals(index)):
-            self._placed = (index, positions_in(index, self.uniques))
-        where = self._placed[1]
+        where = self._positions(index)
         out = np.asarray(values).take(np.maximum(where, 0)) if len(values) else np.full(len(index), fill)
         return np.where(where >= 0, out, fill)
 
@@ -214,7 +224,8 @@ def _mask_strings(masks: pd.Series, weights: dict[str, int]) -> tuple[pd.Series,
 
 def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None,
                   links: _LinkDomains | None = None) -> pd.DataFrame:
-    """One row per linking domain: ascore, tld, ip, country, first_seen, from whatever data there is."""
+    """One row per linking domain: ascore, tld, ip, country, first_seen, from whatever data there is, and
+    `listed`: whether `referring_domains` names it (else only backlinks do)."""
     parts = []
     if referring_domains is not None and len(referring_domains):
         refs = referring_domains
@@ -224,7 +235,8 @@ def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFram
             "ip": refs["ip"] if "ip" in refs else "", "country": refs["country"] if "country" in refs else "",
             "first_seen": refs["first_seen"] if "first_seen" in refs else pd.NaT,
         }).groupby("domain", sort=False).agg(ascore=("ascore", "max"), ip=("ip", "first"),
-                                             country=("country", "first"), first_seen=("first_seen", "min")))
+                                             country=("country", "first"), first_seen=("first_seen", "min"))
+                     .assign(listed=True))
     if backlinks is not None and len(backlinks):
         links = links or _LinkDomains(backlinks)
         # Grouped on the integer codes (first-appearance order, as groupby(sort=False) on the names).
@@ -236,9 +248,10 @@ def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFram
         if parts:
             parts = [_with_link_dates(parts[0], from_links["first_seen"])]
         else:
-            parts.append(from_links.assign(ip="", country=""))
+            parts.append(from_links.assign(ip="", country="", listed=False))
     if not parts:
-        return pd.DataFrame(columns=["ascore", "ip", "country", "first_seen"], index=pd.Index([], name="domain"))
+        return pd.DataFrame(columns=["ascore", "ip", "country", "first_seen", "listed"],
+                            index=pd.Index([], name="domain"))
     facts = parts[0]
     facts.index = facts.index.astype("str")
     facts = facts[facts.index != ""]
@@ -264,7 +277,7 @@ def _with_link_dates(refs: pd.DataFrame, link_first_seen: pd.Series) -> pd.DataF
     extra = pd.DataFrame({"ascore": pd.array([pd.NA] * unlisted, dtype="Float64"),
                           "ip": pd.array([pd.NA] * unlisted, dtype=refs["ip"].dtype),
                           "country": pd.array([pd.NA] * unlisted, dtype=refs["country"].dtype),
-                          "first_seen": from_links[~listed]},
+                          "first_seen": from_links[~listed], "listed": False},
                          index=link_first_seen.index[~listed])
     return pd.concat([refs.assign(first_seen=first_seen), extra])
 
@@ -363,6 +376,21 @@ def _link_masks(backlinks: pd.DataFrame, context: RiskContext) -> pd.Series:
     return mask
 
 
+def _link_masks_of(backlinks: pd.DataFrame, context: RiskContext, links: _LinkDomains,
+                   scored: pd.Index | None) -> np.ndarray:
+    """_link_masks of every backlink, or of the backlinks from the `scored` domains (0 for the others): on
+    the Gap, half of a million backlinks come from domains it does not list, whose titles and anchors need
+    no regex pass."""
+    if scored is None:
+        return _link_masks(backlinks, context).to_numpy()
+    rows = np.flatnonzero(links.valid & links.among(scored).take(np.maximum(links.codes, 0)))
+    out = np.zeros(len(backlinks), dtype=np.int64)
+    if len(rows):
+        read = ["external_links", "sitewide", "source_title", "anchor"]
+        out[rows] = _link_masks(backlinks[read].take(rows), context).to_numpy()
+    return out
+
+
 def _money_page_only(backlinks: pd.DataFrame, links: _LinkDomains) -> np.ndarray:
     """Per distinct link domain (links.uniques): 3+ links, all to one inner page, none to the home page."""
     # A site has few target pages: their paths are derived once per distinct target URL.
@@ -409,11 +437,15 @@ def backlink_risk(backlinks: pd.DataFrame, context: RiskContext, referring_domai
 
 
 def domain_risk(backlinks: pd.DataFrame, referring_domains: pd.DataFrame | None, context: RiskContext,
-                weights: Mapping[str, int] | None = None, *, ordered: bool = True) -> pd.DataFrame:
+                weights: Mapping[str, int] | None = None, *, ordered: bool = True,
+                listed_only: bool = False) -> pd.DataFrame:
     """One row per referring domain, riskiest first: domain, risk_score, markers, reasons, backlinks.
 
     `ordered=False` for callers that only look scores up by domain: the rows stay in no promised order, and
-    the ordering (a rank of every name: ~0.15 s for the Gap's 450,000 domains) is skipped."""
+    the ordering (a rank of every name: ~0.15 s for the Gap's 450,000 domains) is skipped.
+    `listed_only`: rows only for the domains of `referring_domains` (the Gap's lists), the same as in the full
+    result, and only their backlinks are read for link-level markers. The other linking domains still count
+    where domains are compared with each other (a burst of new domains)."""
     chosen = _weights(weights)
     has_links = backlinks is not None and len(backlinks) > 0
     links = _LinkDomains(backlinks) if has_links else None
@@ -421,9 +453,13 @@ def domain_risk(backlinks: pd.DataFrame, referring_domains: pd.DataFrame | None,
     if facts.empty:
         return _empty()
     mask = _domain_masks(facts, context)
-    counts = pd.Series(0, index=facts.index, dtype="int64")
+    if listed_only:
+        mask = mask[facts["listed"].to_numpy(dtype=bool)]
+        if mask.empty:
+            return _empty()
+    counts = pd.Series(0, index=mask.index, dtype="int64")
     if has_links:
-        link_mask = _link_masks(backlinks, context).to_numpy()
+        link_mask = _link_masks_of(backlinks, context, links, mask.index if listed_only else None)
         for name in ("many_outbound", "sitewide", "empty_title", "offtopic_title", "exact_anchor"):
             half = links.share_at_least_half((link_mask & _BIT[name]) > 0)
             mask |= np.where(links.onto(mask.index, half, False), _BIT[name], 0)
