@@ -129,6 +129,11 @@ def test_domain_scores_and_anchors_compared_as_plain_python_would(old_rows, new_
     vanished = {(a, *old_anchors[a]) for a in old_anchors.keys() - new_anchors.keys()}
     assert set(diff.appeared_anchors.itertuples(index=False, name=None)) == appeared
     assert set(diff.vanished_anchors.itertuples(index=False, name=None)) == vanished
+    # Every row of a link held by one side only, duplicates included
+    old_pairs, new_pairs = [row[:2] for row in old_rows], [row[:2] for row in new_rows]
+    rows = lambda frame: sorted(zip(frame["source_url"], frame["target_url"]))  # noqa: E731
+    assert rows(diff.gained_backlinks) == sorted(p for p in new_pairs if p not in old_pairs)
+    assert rows(diff.lost_backlinks) == sorted(p for p in old_pairs if p not in new_pairs)
 
 
 def refdomains(*rows: tuple) -> pd.DataFrame:

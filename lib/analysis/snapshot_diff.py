@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.arrow_strings import column_strings, pair_hashes, positions_in
 
@@ -109,9 +111,9 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
     # Hashes and codes are computed on whole columns and then picked at the live positions (numpy), since
     # an Arrow take of a million strings costs as much as hashing them.
     old_at, new_at = _live_positions(old), _live_positions(new)
-    old_keys, new_keys = link_keys(old)[old_at], link_keys(new)[new_at]
-    gained = _link_columns(new).take(new_at[~pd.Series(new_keys).isin(pd.Series(old_keys)).to_numpy()])
-    lost = _link_columns(old).take(old_at[~pd.Series(old_keys).isin(pd.Series(new_keys)).to_numpy()])
+    old_only, new_only = _only_in_one(link_keys(old)[old_at], link_keys(new)[new_at])
+    gained = _link_columns(new).take(new_at[new_only])
+    lost = _link_columns(old).take(old_at[old_only])
     # Each snapshot's domain column factorised once, for both the domain and the anchor counts.
     old_codes, new_codes = _domain_codes(old), _domain_codes(new)
     old_domains, new_domains = _domains_of_links(old, old_at, old_codes), _domains_of_links(new, new_at, new_codes)
@@ -130,6 +132,17 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
         old_backlinks=len(old_at), new_backlinks=len(new_at),
         old_domains=len(old_domains), new_domains=len(new_domains),
     )
+
+
+def _only_in_one(old_keys: np.ndarray, new_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which old keys are not among the new ones, and which new keys not among the old: one hash table of
+    both sides (two `isin` calls build and probe two, ~40% slower for a million links a side)."""
+    codes, _ = pd.factorize(np.concatenate([old_keys, new_keys]))
+    old_codes, new_codes = codes[:len(old_keys)], codes[len(old_keys):]
+    size = int(codes.max()) + 1 if len(codes) else 0
+    in_old = np.bincount(old_codes, minlength=size) > 0
+    in_new = np.bincount(new_codes, minlength=size) > 0
+    return ~in_new[old_codes], ~in_old[new_codes]
 
 
 def _link_columns(links: pd.DataFrame) -> pd.DataFrame:
@@ -238,12 +251,21 @@ def _ascore_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 def _anchor_codes(*frames: pd.DataFrame) -> tuple[list[np.ndarray], pd.Index]:
     """Each row's normalised anchor as an integer code, per frame, into one sorted list of anchors shared by
     the frames; each distinct raw text is normalised once, however many frames use it."""
-    factorized = [pd.factorize(frame["anchor"].fillna("").astype("str"), sort=False) for frame in frames]
-    raw = pd.Series(pd.unique(pd.concat([pd.Series(uniques, dtype="str") for _, uniques in factorized])), dtype="str")
+    # One Arrow hash table over the chunks of every frame: its codes are shared by all of them (factorising
+    # each frame, then matching their distinct texts, hashed the texts again).
+    columns = [column_strings(frame["anchor"]) for frame in frames]
+    chunks = [c.cast(pa.large_string()) for column in columns for c in column.chunks]
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string()), null_encoding="encode")
+    if not encoded.num_chunks:  # no rows at all
+        return [np.zeros(0, dtype=np.int64) for _ in frames], pd.Index([], dtype="str")
+    if any(len(chunk.dictionary) != len(encoded.chunks[-1].dictionary) for chunk in encoded.chunks):
+        encoded = pa.table({"anchor": encoded}).unify_dictionaries().column(0)  # (Arrow shares it already)
+    raw = pd.Series(pd.array(encoded.chunks[-1].dictionary, dtype="str")).fillna("")  # a missing anchor is ""
     anchor_codes_of_raw, anchors = pd.factorize(normalize_anchor(raw), sort=True)
-    codes = [anchor_codes_of_raw.take(positions_in(pd.Series(uniques, dtype="str"), raw)).take(raw_codes)
-             for raw_codes, uniques in factorized]
-    return codes, pd.Index(anchors, dtype="str")
+    raw_codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks])
+    row_codes = anchor_codes_of_raw.take(raw_codes.astype(np.int64, copy=False))
+    bounds = np.cumsum([0, *(len(column) for column in columns)])
+    return [row_codes[start:stop] for start, stop in zip(bounds[:-1], bounds[1:])], pd.Index(anchors, dtype="str")
 
 
 def _anchors_of_links(at: np.ndarray, domain_codes: tuple[np.ndarray, pd.Index],
