@@ -82,7 +82,8 @@ def measure_analyses(bench, size: str, repeat: int, gap_size: int) -> list[Resul
     analyses.store_earlier_trend_points(frames)
     results = []
     for name, func in analyses.PAGE_ANALYSES.items():
-        row = Result(f"analysis: {name}", size, target=1.0, group="analyses")
+        # The ratio to pandas.read_csv (when the import group ran) compares runs on machines of other speeds.
+        row = Result(f"analysis: {name}", size, target=1.0, ratio_to=PANDAS, group="analyses")
         row.values = timed(lambda: func(frames), repeat)
         log(f"  {row.name}: median {row.median:.3f} s")
         results.append(row)
@@ -119,7 +120,7 @@ def measure_pages(bench, size: str, repeat: int) -> list[Result]:
         log(f"  AppTest {page}…")
         times = apptest.measure_page(page, bench.root, repeat)
         label = page.replace("_", " ")
-        first = Result(f"page first open, empty caches: {label}", size, group="pages")
+        first = Result(f"page first open, empty caches: {label}", size, ratio_to=PANDAS, group="pages")
         cached = Result(f"cached rerun: {label}", size, target=0.150, group="pages")
         if times.error:
             first.note = cached.note = f"error: {times.error}"
