@@ -100,3 +100,32 @@ def test_a_workers_peak_memory_is_its_own_not_the_parents(tmp_path: Path):
     # Reading 2,000 rows takes a fraction of that: a figure near 600 MB is the parent's peak, inherited.
     assert 0 < found["peak_rss_mb"] < 400, found
     del held
+
+
+def test_bench_reruns_compile_the_script_once_as_a_server_does(tmp_path: Path, monkeypatch):
+    # AppTest makes a new ScriptCache per run; a server's Runtime keeps one, so a rerun does not recompile.
+    import builtins
+
+    from streamlit.runtime.scriptrunner import script_cache
+    from streamlit.testing.v1 import AppTest, app_test, local_script_runner
+
+    from bench.apptest import _OneScriptCache
+
+    script = tmp_path / "page.py"
+    script.write_text("import streamlit as st\nst.write('hello')\n")
+    compiled = []
+
+    def counting(source, filename, *args, **kwargs):
+        compiled.append(filename)
+        return builtins.compile(source, filename, *args, **kwargs)
+
+    monkeypatch.setattr(script_cache, "compile", counting, raising=False)
+    with _OneScriptCache():
+        at = AppTest.from_file(str(script))
+        for _ in range(3):
+            at.run()
+            assert at.markdown[0].value == "hello"
+    assert compiled.count(str(script)) == 1
+    at.run()  # outside the bench harness: AppTest's own behaviour again
+    assert compiled.count(str(script)) == 2
+    assert app_test.ScriptCache is script_cache.ScriptCache is local_script_runner.ScriptCache
