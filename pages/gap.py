@@ -147,7 +147,7 @@ else:
         st.dataframe(pr.parts_table(), hide_index=True, width="stretch")
 
 with st.container(border=True):
-    top = st.columns([2.2, 2, 2, 1.2])
+    top = st.columns([2.1, 1.9, 1.9, 1.6])
     chosen = top[0].multiselect("Category", list(g.CATEGORY_LABELS), default=["opportunity"], key="gap_categories",
                                 format_func=g.CATEGORY_LABELS.get, placeholder="All",
                                 help="Rows in any of the chosen categories; none chosen = every row.")
