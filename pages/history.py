@@ -173,7 +173,10 @@ else:
         tab_names = {"backlinks": ["Referring domains", "Backlinks", "Authority Score changes", "Anchors"],
                      "referring_domains": ["Referring domains", "Authority Score changes"],
                      "anchors": ["Anchors"]}[kind]
-        tabs = dict(zip(tab_names, st.tabs(tab_names)))
+        # Only the open tab is laid out (a click on another reruns the page): all of them drew seven tables and
+        # fourteen download buttons on every rerun.
+        tabs = {name: tab for name, tab in zip(tab_names, st.tabs(tab_names, key=f"history_diff_tab_{kind}",
+                                                                  on_change="rerun")) if tab.open}
         if "Referring domains" in tabs:
             with tabs["Referring domains"]:
                 st.markdown("**Gained referring domains**: linking only in the later snapshot")

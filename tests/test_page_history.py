@@ -20,6 +20,12 @@ def open_page(app_test, workspace_id: str = "demo"):
     return page_helpers.open_page(app_test, PAGE, workspace_id)
 
 
+
+def open_tab(at, kind: str, name: str):
+    """Pick a tab of the comparison: only the open one is laid out."""
+    at.session_state[f"history_diff_tab_{kind}"] = name
+    return at.run()
+
 def test_demo_compares_the_latest_two_backlinks_snapshots(demo_data_dir, app_test):
     at = open_page(app_test)
     assert at.title[0].value == "History"
@@ -33,7 +39,12 @@ def test_demo_compares_the_latest_two_backlinks_snapshots(demo_data_dir, app_tes
     assert shown["Domains lost"] == f"{len(diff.lost_domains):,}"
     assert shown["Anchors appeared"] == f"{len(diff.appeared_anchors):,}"
     assert at.selectbox(key="history_group").value == ("backlinks", site)
-    assert len(at.get("plotly_chart")) >= 2  # the trend and the Authority Score movers
+    assert len(at.get("plotly_chart")) == 1  # the trend; the Authority Score movers wait in their tab
+    assert not any("source_url" in d.value.columns for d in at.dataframe)  # the Backlinks tab is closed
+    open_tab(at, "backlinks", "Authority Score changes")
+    assert len(at.get("plotly_chart")) == 2
+    assert any("change" in d.value.columns for d in at.dataframe)
+    assert not any({"ascore", "backlinks"} <= set(d.value.columns) for d in at.dataframe)  # domains tab closed now
 
 
 def test_trend_table_has_one_row_per_backlinks_snapshot(demo_data_dir, app_test):
@@ -73,10 +84,12 @@ def test_an_older_import_is_compared_as_the_earlier_snapshot(acme, app_test):
     assert (shown["Domains gained"], shown["Domains lost"]) == ("1", "1")
     assert shown["Backlinks"] == "2" and shown["Site Authority Score"] == "24"
     assert any("From **28 Feb 2024** to **30 Apr 2024**" in m.value for m in at.markdown)
+    open_tab(at, "backlinks", "Authority Score changes")
     ascore = next(d.value for d in at.dataframe if "change" in d.value.columns)
     assert ascore.to_dict("records") == [{"domain": "beans.com", "old_ascore": 25, "new_ascore": 30, "change": 5}]
     listing = next(d.value for d in at.dataframe if "file_or_report" in d.value.columns)
     assert listing["file_or_report"].tolist() == ["april.csv", "february.csv"]  # newest data first
+    open_tab(at, "backlinks", "Backlinks")
     link_tables = [d.value for d in at.dataframe if "source_url" in d.value.columns]
     assert [t["source_url"].tolist() for t in link_tables] == [["https://new.example.org/a"],
                                                                ["https://old.example.net/b"]]
@@ -91,6 +104,7 @@ def test_picking_the_pair_the_wrong_way_round_still_compares_old_to_new(acme, ap
     assert not at.exception
     assert any("whichever way round" in c.value for c in at.caption)
     assert metrics(at)["Backlinks gained"] == "1"
+    open_tab(at, "backlinks", "Backlinks")
     assert any("new.example.org" in str(v) for d in at.dataframe for v in d.value.get("source_url", []))
 
 
@@ -138,5 +152,6 @@ def test_comparing_two_referring_domains_snapshots(acme, app_test):
     assert (shown["Domains gained"], shown["Domains lost"], shown["Backlinks"]) == ("1", "1", "6")
     gained, lost = (d.value for d in at.dataframe if "ascore" in d.value.columns)
     assert gained["domain"].tolist() == ["fresh.io"] and lost["domain"].tolist() == ["gone.net"]
+    open_tab(at, "referring_domains", "Authority Score changes")
     changes = next(d.value for d in at.dataframe if "change" in d.value.columns)
     assert changes.to_dict("records") == [{"domain": "beans.com", "old_ascore": 40, "new_ascore": 43, "change": 3}]
