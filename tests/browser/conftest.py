@@ -119,6 +119,17 @@ def open_page(page, server: StreamlitServer, path: str = "", query: str = "") ->
     wait_idle(page)
 
 
+def exports_uploader(page):
+    """The file input of the Data page's "Semrush export files" uploader, found by its label.
+
+    The page holds other uploaders (the workspace logo takes images only); `.first` of any uploader
+    depends on what the frontend has drawn so far and once picked the logo's single-file input.
+    """
+    uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Semrush export files")
+    uploader.wait_for(state="attached", timeout=60_000)
+    return uploader.locator("input[type='file']")
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / f"{name}.png"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lib import snapshots
-from tests.browser.conftest import assert_no_exception, open_page, screenshot, wait_idle
+from tests.browser.conftest import assert_no_exception, exports_uploader, open_page, screenshot, wait_idle
 from tests.test_importer import ROW_A, ROW_B, backlinks_csv
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,7 @@ def test_upload_through_the_real_uploader(page, demo_server, tmp_path):
     before = len(snapshots.list_snapshots("demo", root=demo_server.data_dir))
 
     open_page(page, demo_server, "data")
-    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files([str(good), str(bad)])
+    exports_uploader(page).set_input_files([str(good), str(bad)])
     wait_idle(page)
     page.get_by_role("button", name="Import").click()
     wait_idle(page, settle_ms=1000)

@@ -63,8 +63,9 @@ def test_an_empty_panels_note_stays_in_its_panel_and_leaves_the_dates_alone(brow
     try:
         page.set_content(figure.to_html(include_plotlyjs=True, full_html=True))
         page.wait_for_selector(".js-plotly-plot .subplot.xy .xtick text")
-        ticks = page.eval_on_selector_all(".subplot.xy .xaxislayer-above .xtick text",
-                                          "els => els.map(e => [e.getBoundingClientRect().x, e.getBoundingClientRect().y])")
+        ticks = page.eval_on_selector_all(
+            ".subplot.xy .xaxislayer-above .xtick text",
+            "els => els.map(e => [e.getBoundingClientRect().x, e.getBoundingClientRect().y])")
         assert len(ticks) == 2 and abs(ticks[1][0] - ticks[0][0]) > 200  # the two dates far apart
         note = page.get_by_text("No site Authority Score recorded yet").bounding_box()
         assert note["y"] > max(y for _, y in ticks)  # below the first panel's date axis: in the empty panel

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import StreamlitServer, assert_no_exception, open_page, screenshot, wait_idle
+from tests.browser.conftest import (
+    StreamlitServer,
+    assert_no_exception,
+    exports_uploader,
+    open_page,
+    screenshot,
+    wait_idle,
+)
 from tests.untrusted_fixtures import IMG, MD_LINK, SCRIPT, WORKSPACE_ID, backlinks_export, create_hostile_workspace
 
 pytestmark = pytest.mark.browser
@@ -132,7 +139,7 @@ def test_referring_domain_drill_down_injects_nothing(hostile_server, page, dialo
 def test_upload_with_hostile_names_and_headers_injects_nothing(hostile_server, page, dialogs):
     open_page(page, hostile_server, "", QUERY)
     open_page(page, hostile_server, "data", QUERY)
-    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files([
+    exports_uploader(page).set_input_files([
         {"name": f"{IMG}.csv", "mimeType": "text/csv", "buffer": f"{MD_LINK},{SCRIPT}\n1,2\n".encode()},
         {"name": "[win](https://evil.example)_backlinks_.csv", "mimeType": "text/csv",
          "buffer": backlinks_export() + b"1,2\n"},
