@@ -78,11 +78,15 @@ def _from_row(row) -> Snapshot:
 
 
 def data_date_of(frame: pd.DataFrame, hint: date | datetime | None = None) -> date:
-    """The date the data describes: a date in the file name, else the latest `last_seen`, else today."""
+    """The date the data describes: a date in the file name, else the latest `last_seen`, else today.
+
+    Only a typed `last_seen` counts: in a kind whose schema has no such column (a gap export, say), a
+    "Last seen" header is kept as an extra text column, which names no date."""
     if hint is not None:
         return hint.date() if isinstance(hint, datetime) else hint
-    if "last_seen" in frame and frame["last_seen"].notna().any():
-        latest = frame["last_seen"].max()
+    last_seen = frame["last_seen"] if "last_seen" in frame else None
+    if last_seen is not None and pd.api.types.is_datetime64_any_dtype(last_seen) and last_seen.notna().any():
+        latest = last_seen.max()
         if latest.year >= 2000 and latest.date() <= date.today():
             return latest.date()
     return date.today()

@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lib import db, snapshots
+from lib import db, readers, snapshots
 from lib.workspaces import create_workspace
 
 
@@ -78,6 +78,15 @@ def test_data_date_prefers_the_file_name_then_last_seen():
     assert snapshots.data_date_of(frame, date(2023, 7, 1)) == date(2023, 7, 1)
     assert snapshots.data_date_of(frame) == date(2024, 3, 1)
     assert snapshots.data_date_of(pd.DataFrame({"x": [1]})) == date.today()
+
+
+def test_data_date_ignores_a_last_seen_column_kept_as_text():
+    # A gap export with a "Last seen" header: not in that kind's schema, so kept as extra text (found by
+    # tests/test_hostile_files.py, which once crashed here on the string's missing .year).
+    imported = readers.read_export(b"last seen,domain_ascore,matches,domain\n2024-03-01,,,0\n", "gap.csv")
+    frame = imported[0].normalized.frame
+    assert frame["last_seen"].tolist() == ["2024-03-01"]
+    assert snapshots.data_date_of(frame) == date.today()
 
 
 def backlinks_frame(rows: int) -> pd.DataFrame:
