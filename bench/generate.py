@@ -58,7 +58,8 @@ _COUNTRIES = {"US": 50, "GB": 10, "DE": 7, "CA": 6, "AU": 4, "NL": 4, "FR": 4, "
               "PL": 1, "BR": 1, "CN": 2, "RU": 1, "VN": 1}
 _GENERIC = ("click here", "here", "website", "this site", "read more", "learn more", "visit website", "source",
             "this article", "link", "more info", "check it out", "homepage", "view", "via")
-_TITLE_HEADS = ("Best", "Rain, Mud and", "Top 10", "How to Choose", "Review:", "The Ultimate Guide to", "Why I Switched to",
+_TITLE_HEADS = ("Best", "Rain, Mud and", "Top 10", "How to Choose", "Review:", "The Ultimate Guide to",
+                "Why I Switched to",
                 "Buying Guide:", "Tested:", "Our Favourite", "Cheap", "Lightweight", "Budget", "A Week With",
                 "Comparing", "Gear List:", "Beginner's Guide to", "What to Pack:", "Long-term Test:")
 _TITLE_WORDS = ("Hiking Boots", "Trail Shoes", "Rain Jackets", "Tents", "Sleeping Bags", "Trekking Poles",

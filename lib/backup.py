@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from contextlib import closing
 import zipfile
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from itertools import product
-from datetime import date
 from pathlib import Path
 
 import numpy as np

@@ -19,8 +19,7 @@ import pandas as pd
 from lib import snapshots
 from lib.normalize import Normalized, Problems
 from lib.readers import ExportError, ExportFile, read_export
-from lib.workspaces import (Workspace, create_workspace, delete_workspace, get_setting, list_workspaces,
-                            set_setting)
+from lib.workspaces import Workspace, create_workspace, delete_workspace, get_setting, list_workspaces, set_setting
 
 # The largest file an import reads: server.maxUploadSize (MB) in .streamlit/config.toml, in bytes.
 # the uploader refuses bigger files in the browser; this guard covers every other caller.

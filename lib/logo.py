@@ -62,8 +62,9 @@ def save_logo(workspace_id: str, data: bytes, root: Path | None = None) -> str:
     if mime is None:
         raise LogoError("This file is not a PNG, JPEG, GIF or WebP image.")
     if not decodes(data):
+        side = int(MAX_LOGO_PIXELS ** 0.5)
         raise LogoError(f"This {mime.removeprefix('image/').upper()} file is damaged or larger than "
-                        f"{int(MAX_LOGO_PIXELS ** 0.5)} × {int(MAX_LOGO_PIXELS ** 0.5)} pixels; please export it again.")
+                        f"{side} × {side} pixels; please export it again.")
     db.atomic_write_bytes(_path(workspace_id, root), data)
     return mime
 

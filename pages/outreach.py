@@ -202,11 +202,13 @@ if submitted:
         mine = edited[edited["domain"].isin(result.conflicts)]
         mine = mine[[c for c in visible if c in mine.columns and not (presenting and c in PRIVATE)]]
         names = components.md_escape(", ".join(result.conflicts))
-        flash("warning", f"Not saved: {names} changed in another tab since you loaded {'it' if len(result.conflicts) == 1 else 'them'}. "
-                         f"The table now shows what is stored; your version is below: make the change again if it still "
-                         f"applies. ({'; '.join(done)}.)", mine)
+        pronoun = "it" if len(result.conflicts) == 1 else "them"
+        flash("warning", f"Not saved: {names} changed in another tab since you loaded {pronoun}. "
+                         "The table now shows what is stored; your version is below: make the change again if it "
+                         f"still applies. ({'; '.join(done)}.)", mine)
     else:
-        flash("success", ("Saved: " + ", ".join(done) + ".") if result.saved or result.removed else "No changes to save.")
+        saved = result.saved or result.removed
+        flash("success", ("Saved: " + ", ".join(done) + ".") if saved else "No changes to save.")
     reload()
     st.rerun()
 

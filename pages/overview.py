@@ -7,9 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import snapshots
-from lib.demo import DEMO_SITE_ASCORE
 from lib.analysis import overview as ov
 from lib.charts import overview as charts
+from lib.demo import DEMO_SITE_ASCORE
 from lib.schema import KINDS
 from lib.semrush.site_scores import BACKLINKS_HISTORY
 from lib.workspaces import get_setting, set_setting

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import date
 
 import streamlit as st
 

@@ -280,8 +280,9 @@ def top_tlds(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | N
     if backlinks is not None and len(backlinks) and "source_tld" in backlinks:
         live = ~lost_mask(backlinks, data_date)
         tlds, domains = _codes(backlinks["source_tld"].fillna(""), live), _codes(backlinks["source_domain"], live)
-        grouped = pd.DataFrame({"domains": _distinct_per(tlds, domains), "backlinks": np.bincount(
-            tlds.codes[~tlds.missing], minlength=len(tlds.uniques))}, index=pd.Index(tlds.uniques, dtype="str", name="tld"))
+        links = np.bincount(tlds.codes[~tlds.missing], minlength=len(tlds.uniques))
+        grouped = pd.DataFrame({"domains": _distinct_per(tlds, domains), "backlinks": links},
+                               index=pd.Index(tlds.uniques, dtype="str", name="tld"))
         grouped = grouped[grouped["backlinks"] > 0]
     elif referring_domains is not None and len(referring_domains) and "tld" in referring_domains:
         key = "root_domain" if "root_domain" in referring_domains else "domain"

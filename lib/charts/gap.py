@@ -9,7 +9,6 @@ import plotly.graph_objects as go
 from lib.charts.base import NEUTRAL, PALETTE, empty, styled
 from lib.charts.overview import plain_label
 
-
 COMBINATION_LEGEND = "Orange: without you (prospects) · grey: with you · green: only you."
 
 

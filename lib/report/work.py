@@ -10,9 +10,9 @@ import pandas as pd
 
 from lib import decisions, disavow, outreach
 from lib.analysis.risk import MARKERS, RISKY_SCORE, RiskContext, domain_risk
-from lib.countries import home_countries
 from lib.charts import audit as audit_charts
 from lib.charts.base import PALETTE, bar
+from lib.countries import home_countries
 from lib.report.document import Section
 from lib.report.inputs import Inputs
 from lib.report.markup import Column, Figure, charts, day, metrics, number, paragraph, table

@@ -29,7 +29,8 @@ from lib.normalize import Normalized
 from lib.semrush import errors
 from lib.semrush.cache import ResponseCache, age_text, utcnow
 from lib.semrush.parse import check_complete, empty_answer, normalize_answer, read_answer
-from lib.semrush.reports import MAX_PAGE_ROWS, Report, estimate_units as _estimate_units, get_report, units_for_answer
+from lib.semrush.reports import MAX_PAGE_ROWS, Report, get_report, units_for_answer
+from lib.semrush.reports import estimate_units as _estimate_units
 
 log = logging.getLogger(__name__)
 
