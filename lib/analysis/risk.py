@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 from lib.analysis.anchors import AnchorContext, exact_match_mask
 from lib.analysis.text import extract_first, match_rows, sliced
 from lib.arrow_strings import column_strings, positions_in
+from lib.parallel import beside
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
 LOW_AUTHORITY = 5
@@ -376,6 +377,15 @@ def _link_masks(backlinks: pd.DataFrame, context: RiskContext) -> pd.Series:
     return mask
 
 
+def _listed_names(referring_domains: pd.DataFrame | None) -> pd.Index:
+    """The domains a Referring Domains list names, as _domain_facts keys them (no missing or empty name)."""
+    if referring_domains is None or not len(referring_domains):
+        return pd.Index([], dtype="str")
+    key = referring_domains["root_domain"] if "root_domain" in referring_domains else referring_domains["domain"]
+    names = key.dropna().astype("str")
+    return pd.Index(names[names != ""], dtype="str")
+
+
 def _link_masks_of(backlinks: pd.DataFrame, context: RiskContext, links: _LinkDomains,
                    scored: pd.Index | None) -> np.ndarray:
     """_link_masks of every backlink, or of the backlinks from the `scored` domains (0 for the others): on
@@ -449,22 +459,30 @@ def domain_risk(backlinks: pd.DataFrame, referring_domains: pd.DataFrame | None,
     chosen = _weights(weights)
     has_links = backlinks is not None and len(backlinks) > 0
     links = _LinkDomains(backlinks) if has_links else None
-    facts = _domain_facts(backlinks if has_links else None, referring_domains, links)
-    if facts.empty:
+
+    def domain_side() -> pd.Series | None:
+        facts = _domain_facts(backlinks if has_links else None, referring_domains, links)
+        if facts.empty:
+            return None
+        mask = _domain_masks(facts, context)
+        return mask[facts["listed"].to_numpy(dtype=bool)] if listed_only else mask
+
+    def link_side() -> tuple[np.ndarray, np.ndarray]:
+        # Per link domain: which markers at least half its links carry. Needs only the links, so it runs
+        # beside the domain facts and name markers (~0.25 s of ~0.9 s on the Gap's 450,000 domains).
+        scored = _listed_names(referring_domains) if listed_only else None
+        link_mask = _link_masks_of(backlinks, context, links, scored)
+        per_domain = np.zeros(len(links.uniques), dtype=np.int64)
+        for name in ("many_outbound", "sitewide", "empty_title", "offtopic_title", "exact_anchor"):
+            per_domain |= np.where(links.share_at_least_half((link_mask & _BIT[name]) > 0), _BIT[name], 0)
+        return per_domain | np.where(_money_page_only(backlinks, links), _BIT["money_page_only"], 0)
+
+    mask, from_links = beside(domain_side, link_side) if has_links else (domain_side(), None)
+    if mask is None or mask.empty:
         return _empty()
-    mask = _domain_masks(facts, context)
-    if listed_only:
-        mask = mask[facts["listed"].to_numpy(dtype=bool)]
-        if mask.empty:
-            return _empty()
     counts = pd.Series(0, index=mask.index, dtype="int64")
     if has_links:
-        link_mask = _link_masks_of(backlinks, context, links, mask.index if listed_only else None)
-        for name in ("many_outbound", "sitewide", "empty_title", "offtopic_title", "exact_anchor"):
-            half = links.share_at_least_half((link_mask & _BIT[name]) > 0)
-            mask |= np.where(links.onto(mask.index, half, False), _BIT[name], 0)
-        mask |= np.where(links.onto(mask.index, _money_page_only(backlinks, links), False),
-                         _BIT["money_page_only"], 0)
+        mask |= links.onto(mask.index, from_links, 0)
         counts = pd.Series(links.onto(mask.index, links.size, 0), index=mask.index, dtype="int64")
     elif referring_domains is not None and "backlinks" in referring_domains:
         key = referring_domains["root_domain"] if "root_domain" in referring_domains else referring_domains["domain"]
