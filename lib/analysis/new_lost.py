@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 
 from lib.analysis.snapshot_diff import link_keys
 from lib.arrow_strings import positions_in
+from lib.parallel import beside, take_rows
 
 FREQUENCIES = {"week": "W-SUN", "month": "M"}
 LINK_COLUMNS = ["source_url", "source_title", "target_url", "source_domain", "anchor", "page_ascore", "nofollow",
@@ -183,7 +184,7 @@ def _sort_order(keys: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.
 def _rows_in_order(links: pd.DataFrame, order: pd.Index, **extra: pd.Series) -> pd.DataFrame:
     """The rows of `links` at the positions `order`, with `extra` columns (indexed by position), taken once:
     the sort ran on the key columns only, not on every column of up to a million rows."""
-    rows = links.take(order.to_numpy())
+    rows = take_rows(links, order.to_numpy())
     for name, values in extra.items():
         rows[name] = values.reindex(order).to_numpy()
     return rows.reset_index(drop=True)
@@ -270,12 +271,14 @@ def new_lost_report(links: pd.DataFrame, start: date, end: date, freq: str = "mo
     """Everything the New & lost page shows for one date range, from `link_events` output."""
     if freq not in FREQUENCIES:
         raise ValueError(f"freq must be one of {tuple(FREQUENCIES)}")
-    domains = domain_events(links)
-    lost = lost_links_in(links, start, end, threshold)
+    # The new links (up to a million rows sorted and taken) need nothing else of the report: worked out on a
+    # second thread beside the domain events, lost links and timeline.
+    (domains, lost), new_links = beside(lambda: (domain_events(links), lost_links_in(links, start, end, threshold)),
+                                        lambda: new_links_in(links, start, end))
     return NewLostReport(
         start=start, end=end, freq=freq, threshold=threshold,
         timeline=timeline(links, domains, start, end, freq),
-        new_links=new_links_in(links, start, end),
+        new_links=new_links,
         lost_links=lost,
         new_domains=domains[_in(domains["first_seen"], start, end)].sort_values(
             ["authority", "domain"], ascending=[False, True], na_position="last").reset_index(drop=True),
