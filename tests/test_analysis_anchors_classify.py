@@ -1,5 +1,7 @@
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lib.analysis.anchors import AnchorContext, classify_anchor, classify_anchors, exact_match_mask
 
@@ -53,3 +55,25 @@ def test_exact_match_mask_agrees_with_the_full_classification():
     assert exact_match_mask(anchors, CONTEXT).tolist() == expected.tolist()
     # Without target keywords nothing is an exact match.
     assert not exact_match_mask(anchors, AnchorContext("alpinebrew.com", ("alpine brew",))).any()
+
+
+# Texts built from the pieces the rules look at (keywords, brand, stock phrases, URL parts) and from characters
+# where Python and Arrow could disagree: other white space, control characters, non-ASCII letters whose
+# lower-casing or word status differs (İ, ı, ſ, the Kelvin sign, ß), a non-breaking space, dashes.
+_PIECES = ["coffee", "grinder", "Coffee", "GRINDER", "pour", "over", "kettle", "the", "best", "alpine", "brew",
+           "Alpine Brew", "alpinebrew", "ab", "click here", "read more", "here", "www.", "https://", ".com", "/shop",
+           "example", "-", "_", ".", " ", "  ", "\t", "\n", "\x0b", "\x1c", "!", "(", ")", "[image]", "img",
+           "é", "İ", "ı", "ſ", "\u212a", "ß", "\u00a0", "—", "ＣOFFEE", "2025", "s"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), max_size=40),
+       st.sampled_from([
+           AnchorContext("alpinebrew.com", ("alpine brew",), ("coffee grinder", "pour over kettle")),
+           AnchorContext("ab.io", ("AB",), ("the best", "coffee", "over over kettle")),
+           AnchorContext("", (), ("café grinder", "kettle")),
+           AnchorContext(),
+       ]))
+@settings(max_examples=300, deadline=None)
+def test_every_text_gets_the_label_of_the_one_text_rules(texts, context):
+    anchors = pd.Series(texts, dtype="str")
+    assert classify_anchors(anchors, context).tolist() == [classify_anchor(t, context) for t in texts]

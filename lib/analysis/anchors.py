@@ -18,6 +18,10 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from lib.arrow_strings import column_strings
 
 CATEGORIES = ("brand", "naked_url", "exact_match", "partial_match", "generic", "empty", "other")
 LABELS = {
@@ -123,11 +127,86 @@ def classify_anchors(anchors: pd.Series, context: AnchorContext) -> pd.Series:
     """One category per anchor; each distinct text is classified once."""
     text = anchors.fillna("").astype("str")
     codes, uniques = pd.factorize(text, sort=False)
-    rules = _rules(context)
-    # One bulk conversion to Python strings: iterating an Arrow array converts element by element.
-    labels = [_classify(value, rules) for value in np.asarray(uniques, dtype=object)]
+    labels = _classify_distinct(pd.Series(uniques, dtype="str"), _rules(context))
     return pd.Series(pd.array(labels, dtype="str").take(codes) if len(codes) else [], index=anchors.index,
                      dtype="str")
+
+
+# Printable ASCII: no character Python's str.strip, str.lower or \S reads differently from Arrow's and RE2's.
+_PLAIN = r"^[\x20-\x7e]*$"
+_URL_RE2 = _URL.pattern
+
+
+def _classify_distinct(texts: pd.Series, rules: _Rules) -> np.ndarray:
+    """_classify of each text (distinct texts, no missing one): the printable-ASCII texts by the same rules in
+    Arrow, a few passes over the column instead of one Python call per text (~100,000 distinct anchors per
+    million backlinks); the others, one by one in Python."""
+    labels = np.full(len(texts), "other", dtype=object)
+    if not len(texts):
+        return labels
+    strings = column_strings(texts).combine_chunks()
+    plain = np.asarray(pc.match_substring_regex(strings, _PLAIN).to_numpy(zero_copy_only=False), dtype=bool)
+    other = np.flatnonzero(~plain)
+    values = texts.to_numpy(dtype=object)
+    labels[other] = [_classify(values[i], rules) for i in other]
+    at = np.flatnonzero(plain)
+    if len(at):
+        labels[at] = _classify_plain(strings.take(pa.array(at)), rules)
+    return labels
+
+
+def _classify_plain(strings: pa.Array, rules: _Rules) -> np.ndarray:
+    """_classify of printable-ASCII texts, rule for rule: in them a word (_words) is a run of [a-z0-9] once
+    lower-cased, and the only white space is the space."""
+    def flags(array) -> np.ndarray:
+        return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+    strings = strings.cast(pa.large_string())
+    space = pa.scalar(" ", pa.large_string())
+    text = pc.utf8_trim(strings, " ")
+    lower = pc.ascii_lower(text)
+    joined = pc.utf8_trim(pc.replace_substring_regex(lower, "[^a-z0-9]+", " "), " ")
+    padded = pc.binary_join_element_wise(space, joined, space, pa.scalar("", pa.large_string()))
+    squashed = pc.replace_substring(joined, " ", "")
+    empty = flags(pc.equal(joined, "")) | flags(pc.is_in(lower, pa.array(sorted(_EMPTY_TEXTS), pa.large_string())))
+    brand = np.zeros(len(strings), dtype=bool)
+    for spaced, compact in rules.brands:
+        brand |= flags(pc.match_substring(padded, spaced))
+        if compact:
+            brand |= flags(pc.match_substring(squashed, compact))
+    conditions = [
+        empty,
+        flags(pc.match_substring_regex(text, _URL_RE2, ignore_case=True)),
+        brand,
+        flags(pc.is_in(joined, pa.array(sorted(rules.exact), pa.large_string()))),
+        _partial(joined, rules),
+        flags(pc.is_in(joined, pa.array(sorted(GENERIC_PHRASES), pa.large_string()))),
+    ]
+    return np.select(conditions, ["empty", "naked_url", "brand", "exact_match", "partial_match", "generic"],
+                     "other").astype(object)
+
+
+def _partial(joined: pa.Array, rules: _Rules) -> np.ndarray:
+    """The partial rule on texts of words joined by single spaces: each text's distinct words that are a
+    keyword's, counted per keyword (one split and one hash lookup, not one pass per keyword word)."""
+    if not rules.needed or not len(joined):
+        return np.zeros(len(joined), dtype=bool)
+    vocabulary = list(rules.keyword_words)
+    weights = np.zeros((len(vocabulary), len(rules.needed)), dtype=np.int64)
+    for row, word in enumerate(vocabulary):
+        for keyword, times in rules.keyword_words[word]:
+            weights[row, keyword] = times
+    words = pc.split_pattern(joined, " ")
+    which = pc.index_in(pc.list_flatten(words), value_set=pa.array(vocabulary, pa.large_string()))
+    which = np.asarray(pc.fill_null(which, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    owner = np.asarray(pc.list_parent_indices(words).to_numpy(zero_copy_only=False), dtype=np.int64)
+    known = which >= 0
+    # A word counts once per text however often it is repeated (the rule reads the set of its words).
+    pairs = np.unique(owner[known] * len(vocabulary) + which[known])
+    owner, which = pairs // len(vocabulary), pairs % len(vocabulary)
+    found = np.zeros((len(joined), len(rules.needed)), dtype=np.int64)
+    np.add.at(found, owner, weights[which])
+    return (2 * found >= np.asarray(rules.needed, dtype=np.int64)).any(axis=1)
 
 
 def exact_match_mask(anchors: pd.Series, context: AnchorContext) -> np.ndarray:
