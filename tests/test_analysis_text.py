@@ -8,7 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lib import parallel
-from lib.analysis.text import contains, extract_first, match_rows, sliced
+from lib.analysis.text import NON_WORD_SYMBOLS, contains, extract_first, match_rows, sliced
 
 PATTERNS = (
     r"^(?P<found>\d+\.\d+\.\d+)\.\d+$",  # an IPv4 address's network (\d: Unicode digits in Python)
@@ -58,7 +58,8 @@ WORD_PATTERNS = (r"(?i)\b(?:casino|pills?)\b", r"\bin\b", r"\b(?:news|ink)\B")
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="news /likgcaopI\u00e9\u00c9\u2014\u0130\u0131\u017f\u212aN\n_.-", max_size=12)
+@given(st.lists(st.text(alphabet="news /likgcaopI\u00e9\u00c9\u2014\u2013\u00b7\u2019\u00a0\u2026\u0130\u0131\u017f"
+                                 "\u212aN\n_.-", max_size=12)
                 | st.none(), max_size=12),
        st.sampled_from(CONTAINS_PATTERNS + WORD_PATTERNS), st.booleans())
 @example(["\u0130n", "a \u2014 b"], r"\bin\b", False)  # Python's re takes the dotted I for i, RE2 does not
@@ -66,6 +67,34 @@ WORD_PATTERNS = (r"(?i)\b(?:casino|pills?)\b", r"\bin\b", r"\b(?:news|ink)\B")
 def test_ascii_and_other_texts_asked_apart_answer_as_pandas_on_the_whole_column(values, pattern, case):
     # pandas would run Python's re on every row of such a column; match_rows lets RE2 answer the ASCII rows
     # and pick which of the others a word pattern can match at all.
+    texts = pd.Series(pd.array(values, dtype="str"))
+    expected = texts.str.contains(pattern, case=case, regex=True).fillna(False).to_numpy(bool)
+    assert match_rows(texts, pattern, case).tolist() == expected.tolist()
+
+
+def test_the_symbols_re2_answers_for_are_no_word_characters_and_have_no_case_in_either_engine():
+    import re
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    assert len(set(NON_WORD_SYMBOLS)) == len(NON_WORD_SYMBOLS) > 20
+    for symbol in NON_WORD_SYMBOLS:
+        assert not re.match(r"\w", symbol) and symbol.lower() == symbol == symbol.upper() == symbol.casefold()
+        assert not any(re.fullmatch(c, symbol, re.IGNORECASE) for c in "abcdefghijklmnopqrstuvwxyz0123456789_")
+    texts = pa.array([f"a{symbol}" for symbol in NON_WORD_SYMBOLS])
+    assert pc.all(pc.match_substring_regex(texts, r"^a\b")).as_py()  # a word boundary after the a in RE2 too
+    assert not pc.any(pc.match_substring_regex(texts, r"(?i)[a-z0-9_]$")).as_py()
+    assert pc.utf8_lower(texts).to_pylist() == texts.to_pylist()
+    assert [t[1:] for t in pc.utf8_upper(texts).to_pylist()] == list(NON_WORD_SYMBOLS)
+
+
+@settings(max_examples=200, deadline=None)
+@example(["in\u2014news", "\u2018casino\u2019", "ink\u2026", "\u00a0in\u00b7"], WORD_PATTERNS[1], True)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("casino pills in news ink CASINO-_.'" + NON_WORD_SYMBOLS)),
+                        max_size=14), max_size=12),
+       st.sampled_from(CONTAINS_PATTERNS + WORD_PATTERNS), st.booleans())
+def test_texts_with_only_symbols_beyond_ascii_answer_as_pandas(values, pattern, case):
     texts = pd.Series(pd.array(values, dtype="str"))
     expected = texts.str.contains(pattern, case=case, regex=True).fillna(False).to_numpy(bool)
     assert match_rows(texts, pattern, case).tolist() == expected.tolist()
