@@ -94,16 +94,19 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
     `categories` is lib.analysis.categories.categorize_domains' result; `marks` is lib.marks.marks_for's.
     """
     table = _per_domain(backlinks, referring_domains, data_date)
-    return _empty_table() if table is None else _finished(table, categories, marks)
+    return _empty_table() if table is None else with_marks(_with_categories(_typed(table), categories), marks)
 
 
 def categorized_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None, data_date: date,
                       keywords: tuple[str, ...] = (), overrides: Mapping[str, str] | None = None) -> pd.DataFrame:
     """domain_table with the categories of lib.analysis.categories.categorize_domains, which are worked out on
     a second thread while this one builds the per-domain figures: neither needs the other."""
-    table, categories = beside(lambda: _per_domain(backlinks, referring_domains, data_date),
-                               lambda: categorize_domains(backlinks, referring_domains, keywords, overrides))
-    return _empty_table() if table is None else _finished(table, categories, None)
+    def figures() -> pd.DataFrame | None:
+        table = _per_domain(backlinks, referring_domains, data_date)
+        return None if table is None else _typed(table)  # typed and sorted while the categories are worked out
+
+    table, categories = beside(figures, lambda: categorize_domains(backlinks, referring_domains, keywords, overrides))
+    return _empty_table() if table is None else with_marks(_with_categories(table, categories), None)
 
 
 def _empty_table() -> pd.DataFrame:
@@ -136,22 +139,27 @@ def _per_domain(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame 
     return table
 
 
-def _finished(table: pd.DataFrame, categories: pd.DataFrame | None, marks: pd.DataFrame | None) -> pd.DataFrame:
-    """The joined figures with their categories and marks, typed and in the table's order."""
-    if categories is not None and len(categories):
-        known = categories.set_index("domain")
-        at = positions_in(table["domain"], known.index)  # one lookup for both columns (a map each hashes again)
-        for column in ("category", "category_reason"):
-            values = known[column].to_numpy(dtype=object)
-            table[column] = np.where(at >= 0, values.take(np.maximum(at, 0)), None)
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """The joined figures typed, in COLUMNS and in the table's order; no category yet (empty text)."""
     table["country"] = table["country"].fillna("").astype("str").str.strip().str.upper()
     for name in ("domain", "ip", "tld", "category", "category_reason", "mark", "note"):
         table[name] = table[name].fillna("").astype("str")
     table["lost"] = table["lost"].fillna(False).astype(bool)
     table = table[list(COLUMNS)].astype(_DTYPES)
-    table = table.sort_values(["domain_ascore", "backlinks", "domain"], ascending=[False, False, True],
-                              na_position="last", kind="stable").reset_index(drop=True)
-    return with_marks(table, marks)
+    return table.sort_values(["domain_ascore", "backlinks", "domain"], ascending=[False, False, True],
+                             na_position="last", kind="stable").reset_index(drop=True)
+
+
+def _with_categories(table: pd.DataFrame, categories: pd.DataFrame | None) -> pd.DataFrame:
+    """The typed table with each domain's category and reason (empty text for a domain without one)."""
+    if categories is None or not len(categories):
+        return table
+    known = categories.set_index("domain")
+    at = positions_in(table["domain"], known.index)  # one lookup for both columns (a map each hashes again)
+    for column in ("category", "category_reason"):
+        values = known[column].astype("str").array
+        table[column] = pd.Series(values.take(at, allow_fill=True), index=table.index).fillna("").astype("str")
+    return table
 
 
 def with_marks(table: pd.DataFrame, marks: pd.DataFrame | None) -> pd.DataFrame:
