@@ -241,12 +241,21 @@ def _majority(hit: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
 def _evidence(text: pd.Series, hit: np.ndarray, codes: np.ndarray, pattern: str, fired: np.ndarray,
               fallback: str) -> np.ndarray:
     """The matched word for each fired domain (from its first matching row), for the reason text."""
-    wanted = hit & np.isin(codes, fired)
-    first = pd.Series(np.flatnonzero(wanted)).groupby(codes[wanted], sort=False).first()
-    found = extract_first(text.iloc[first.to_numpy()], f"(?i)(?P<found>{pattern})")
-    words = pd.Series(found.fillna(fallback).astype("str").str.strip("/._?#-").str.lower().to_numpy(),
-                      index=first.index)
-    return words.reindex(fired).fillna(fallback).to_numpy(dtype=object)
+    # Integer work only: a flag per domain code instead of isin's sort, each domain's first hitting row by
+    # writing the rows in reverse (the first write of a code wins) instead of a groupby.
+    size = max(int(codes.max()) + 1 if len(codes) else 0, int(fired.max()) + 1 if len(fired) else 0)
+    is_fired = np.zeros(size, dtype=bool)
+    is_fired[fired] = True
+    rows = np.flatnonzero(hit & is_fired[codes])
+    first_row = np.full(size, -1, dtype=np.int64)
+    first_row[codes[rows][::-1]] = rows[::-1]
+    words = np.full(len(fired), fallback, dtype=object)
+    at = first_row[fired]
+    has = at >= 0
+    if has.any():
+        found = extract_first(text.iloc[at[has]], f"(?i)(?P<found>{pattern})")
+        words[has] = found.fillna(fallback).astype("str").str.strip("/._?#-").str.lower().to_numpy(dtype=object)
+    return words
 
 
 def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None,
