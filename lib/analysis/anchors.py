@@ -134,7 +134,6 @@ def classify_anchors(anchors: pd.Series, context: AnchorContext) -> pd.Series:
 
 # Printable ASCII: no character Python's str.strip, str.lower or \S reads differently from Arrow's and RE2's.
 _PLAIN = r"^[\x20-\x7e]*$"
-_URL_RE2 = _URL.pattern
 
 
 def _classify_distinct(texts: pd.Series, rules: _Rules) -> np.ndarray:
@@ -176,7 +175,7 @@ def _classify_plain(strings: pa.Array, rules: _Rules) -> np.ndarray:
             brand |= flags(pc.match_substring(squashed, compact))
     conditions = [
         empty,
-        flags(pc.match_substring_regex(text, _URL_RE2, ignore_case=True)),
+        flags(pc.match_substring_regex(text, _URL.pattern, ignore_case=True)),  # same as re on these texts
         brand,
         flags(pc.is_in(joined, pa.array(sorted(rules.exact), pa.large_string()))),
         _partial(joined, rules),
