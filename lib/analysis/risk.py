@@ -231,7 +231,7 @@ def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFram
     if referring_domains is not None and len(referring_domains):
         refs = referring_domains
         parts.append(pd.DataFrame({
-            "domain": refs["root_domain"] if "root_domain" in refs else refs["domain"],
+            "domain": _domain_key(refs),
             "ascore": refs["domain_ascore"].astype("Float64"),
             "ip": refs["ip"] if "ip" in refs else "", "country": refs["country"] if "country" in refs else "",
             "first_seen": refs["first_seen"] if "first_seen" in refs else pd.NaT,
@@ -377,12 +377,16 @@ def _link_masks(backlinks: pd.DataFrame, context: RiskContext) -> pd.Series:
     return mask
 
 
+def _domain_key(referring_domains: pd.DataFrame) -> pd.Series:
+    """The column a Referring Domains list's rows are scored by: the registrable domain where there is one."""
+    return referring_domains["root_domain"] if "root_domain" in referring_domains else referring_domains["domain"]
+
+
 def _listed_names(referring_domains: pd.DataFrame | None) -> pd.Index:
     """The domains a Referring Domains list names, as _domain_facts keys them (no missing or empty name)."""
     if referring_domains is None or not len(referring_domains):
         return pd.Index([], dtype="str")
-    key = referring_domains["root_domain"] if "root_domain" in referring_domains else referring_domains["domain"]
-    names = key.dropna().astype("str")
+    names = _domain_key(referring_domains).dropna().astype("str")
     return pd.Index(names[names != ""], dtype="str")
 
 
@@ -485,9 +489,8 @@ def domain_risk(backlinks: pd.DataFrame, referring_domains: pd.DataFrame | None,
         mask |= links.onto(mask.index, from_links, 0)
         counts = pd.Series(links.onto(mask.index, links.size, 0), index=mask.index, dtype="int64")
     elif referring_domains is not None and "backlinks" in referring_domains:
-        key = referring_domains["root_domain"] if "root_domain" in referring_domains else referring_domains["domain"]
-        counts = referring_domains.groupby(key.astype("str"), sort=False)["backlinks"].sum().reindex(
-            mask.index, fill_value=0)
+        key = _domain_key(referring_domains).astype("str")
+        counts = referring_domains.groupby(key, sort=False)["backlinks"].sum().reindex(mask.index, fill_value=0)
     return _result(mask, counts, chosen, ordered)
 
 
