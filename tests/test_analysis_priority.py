@@ -156,3 +156,14 @@ def test_weights_are_cleaned_stored_and_reloaded(data_dir):
     assert saved == p.DEFAULT_WEIGHTS | {"relevance": 5, "traffic": 0, "authority": 3}
     assert p.load_weights(workspace.id) == saved
     assert p.load_weights(workspace.id, data_dir) == saved
+
+
+def test_link_text_scores_of_chosen_domains_read_only_their_links():
+    links = backlinks()
+    chosen = p.link_text_scores(links, KEYWORDS, BRAND, pd.Index(["grinderhub.org", "absent.net"]))
+    assert chosen.to_dict() == {"grinderhub.org": 0.0}
+    assert p.link_text_scores(links, KEYWORDS, BRAND, pd.Series(["gardening.com"])).to_dict() == {"gardening.com": 1.0}
+    assert p.link_text_scores(links, KEYWORDS, BRAND, pd.Index([], dtype="str")).empty
+    # the same answers as scoring every domain and keeping the chosen ones
+    every = p.link_text_scores(links, KEYWORDS, BRAND)
+    assert chosen.to_dict() == every[["grinderhub.org"]].to_dict()
