@@ -281,3 +281,18 @@ def test_keyword_domains_found_in_arrow_as_one_name_at_a_time_in_python(names):
     keyword_words = risk._keyword_words(RiskContext("me.com", target_keywords=("coffee grinder",)))
     assert risk._stuffed(pd.Index(names, dtype="str"), keyword_words).tolist() == [
         risk.keyword_stuffed(name, keyword_words) for name in names]
+
+
+def test_domain_markers_are_the_same_when_their_two_halves_run_on_two_threads(monkeypatch):
+    # Big fact tables split the domain markers over two threads: the result must not depend on it.
+    names = [f"best-cheap-coffee-grinder-{i}.xyz" for i in range(6)] + ["goodblog.com", "abroad.com"]
+    frame = refs(*[refdomain(n, domain_ascore=0, ip=f"185.1.2.{i}", country="PA") for i, n in enumerate(names)])
+    backlinks = links(*[link(n) for n in names])
+    context = RiskContext("acme.com", home_countries=("US",))
+    monkeypatch.setattr(risk, "PARALLEL_MIN_ROWS", 10**9)
+    on_one = domain_risk(backlinks, frame, context)
+    monkeypatch.setattr(risk, "PARALLEL_MIN_ROWS", 0)
+    on_two = domain_risk(backlinks, frame, context)
+    pd.testing.assert_frame_equal(on_one, on_two)
+    assert {"link_network", "spam_tld", "keyword_domain", "low_authority", "country_mismatch"} <= \
+        markers_of(on_two, names[0])

@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from lib.analysis.anchors import AnchorContext, exact_match_mask
 from lib.analysis.text import extract_first, match_rows, sliced
 from lib.arrow_strings import column_strings, positions_in
-from lib.parallel import beside
+from lib.parallel import PARALLEL_MIN_ROWS, beside
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
 LOW_AUTHORITY = 5
@@ -286,21 +286,29 @@ def _with_link_dates(refs: pd.DataFrame, link_first_seen: pd.Series) -> pd.DataF
 def _domain_masks(facts: pd.DataFrame, context: RiskContext) -> pd.Series:
     # Every condition goes to numpy as an array: numpy asks a Series for __array_interface__, and pandas
     # answers an unknown attribute by looking the name up in the index, which hashes ~450,000 names (~0.1 s).
-    mask = np.zeros(len(facts), dtype=np.int64)
-    ascore = facts["ascore"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-    mask |= np.where(ascore <= LOW_AUTHORITY, _BIT["low_authority"], 0)  # unknown (NaN) is not low
     names = pd.Series(facts.index, index=facts.index)
-    tld = names.str.replace(r"(?s)^.*\.", "", regex=True).str.lower()  # after the last dot, in Arrow
-    mask |= np.where(tld.isin(SPAM_TLDS).to_numpy(bool), _BIT["spam_tld"], 0)
     keyword_words = _keyword_words(context)
-    mask |= np.where(_stuffed(facts.index, keyword_words), _BIT["keyword_domain"], 0)
-    mask |= np.where(_in_network(facts["ip"]), _BIT["link_network"], 0)
-    if context.home_countries:
-        home = {c.upper() for c in context.home_countries}
-        country = facts["country"].str.strip().str.upper()
-        mask |= np.where(((country != "") & ~country.isin(home)).to_numpy(bool), _BIT["country_mismatch"], 0)
-    mask |= np.where(_in_burst(facts["first_seen"], names, keyword_words), _BIT["link_burst"], 0)
-    return pd.Series(mask, index=facts.index)
+
+    def from_names() -> np.ndarray:
+        mask = np.zeros(len(facts), dtype=np.int64)
+        ascore = facts["ascore"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        mask |= np.where(ascore <= LOW_AUTHORITY, _BIT["low_authority"], 0)  # unknown (NaN) is not low
+        tld = names.str.replace(r"(?s)^.*\.", "", regex=True).str.lower()  # after the last dot, in Arrow
+        mask |= np.where(tld.isin(SPAM_TLDS).to_numpy(bool), _BIT["spam_tld"], 0)
+        return mask | np.where(_stuffed(facts.index, keyword_words), _BIT["keyword_domain"], 0)
+
+    def from_facts() -> np.ndarray:
+        mask = np.where(_in_network(facts["ip"]), _BIT["link_network"], 0)
+        if context.home_countries:
+            home = {c.upper() for c in context.home_countries}
+            country = facts["country"].str.strip().str.upper()
+            mask |= np.where(((country != "") & ~country.isin(home)).to_numpy(bool), _BIT["country_mismatch"], 0)
+        return mask | np.where(_in_burst(facts["first_seen"], names, keyword_words), _BIT["link_burst"], 0)
+
+    # Independent passes over ~450,000 names on the Gap: the two halves on two cores.
+    by_name, by_fact = beside(from_names, from_facts) if len(facts) >= PARALLEL_MIN_ROWS else \
+        (from_names(), from_facts())
+    return pd.Series(by_name | by_fact, index=facts.index)
 
 
 _IPV4 = r"^(?P<found>\d+\.\d+\.\d+)\.\d+$"
