@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lib.analysis import priority as p
@@ -167,3 +167,17 @@ def test_link_text_scores_of_chosen_domains_read_only_their_links():
     # the same answers as scoring every domain and keeping the chosen ones
     every = p.link_text_scores(links, KEYWORDS, BRAND)
     assert chosen.to_dict() == every[["grinderhub.org"]].to_dict()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.one_of(st.none(), st.integers(0, 3)),
+                          st.one_of(st.none(), st.sampled_from(["a.com", "b.com", "B.com", "é.net", "ab.com", ""]))),
+                max_size=12))
+def test_ranking_is_pandas_stable_sort_by_priority_authority_and_name(rows):
+    frame = pd.DataFrame({"priority": pd.array([r[0] for r in rows], dtype="Int64"),
+                          "domain_ascore": pd.array([r[1] for r in rows], dtype="Int64"),
+                          "domain": pd.array([r[2] for r in rows], dtype="str")},
+                         index=pd.RangeIndex(len(rows)) * 3)  # the gap's row labels, not positions
+    expected = frame.sort_values(["priority", "domain_ascore", "domain"], ascending=[False, False, True],
+                                 kind="stable", na_position="last")
+    assert frame.take(p._ranking(frame)).index.tolist() == expected.index.tolist()

@@ -25,12 +25,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.analysis.categories import NAME_TERM_MIN, keyword_terms
 from lib.analysis.gap import gap_risk, with_risk_scores
 from lib.analysis.risk import RiskContext
 from lib.analysis.text import match_rows, sliced
-from lib.arrow_strings import positions_in
+from lib.arrow_strings import column_strings, positions_in
 from lib.parallel import beside
 
 MAX_WEIGHT = 5
@@ -333,5 +335,22 @@ def prioritise(frame: pd.DataFrame, parts: pd.DataFrame, weights: Mapping[str, o
     """The frame with `priority` and the parts as columns, highest priority first (ties: Authority Score, name)."""
     out = frame.join(parts[[c for c in PART_CODES if c not in frame]])
     out["priority"] = priority_score(parts.loc[frame.index], weights)
-    return out.sort_values(["priority", "domain_ascore", "domain"], ascending=[False, False, True],
-                           kind="stable", na_position="last")
+    return out.take(_ranking(out))
+
+
+def _ranking(frame: pd.DataFrame) -> np.ndarray:
+    """Positions by priority, then Authority Score (both highest first), then domain A-Z; missing values last.
+
+    Sorted in Arrow: pandas' stable sort on these three columns took ~0.1 s for the Gap's ~200,000
+    opportunities, twice Arrow's time, on every change of filters or weights.
+    """
+    ascore = frame["domain_ascore"].astype("Float64")
+    priority = frame["priority"].astype("Int64")
+    keys = pa.table({
+        "priority": pa.array(priority.to_numpy(dtype="int64", na_value=0), mask=priority.isna().to_numpy(bool)),
+        "ascore": pa.array(ascore.to_numpy(dtype="float64", na_value=0), mask=ascore.isna().to_numpy(bool)),
+        "domain": column_strings(frame["domain"].astype("str")),
+    })
+    order = [("priority", "descending", "at_end"), ("ascore", "descending", "at_end"),
+             ("domain", "ascending", "at_end")]
+    return pc.sort_indices(keys, sort_keys=order).to_numpy()
