@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from lib import domains
 from lib.arrow_strings import column_strings, edge_characters, pair_hashes
+from lib.parallel import beside
 from lib.schema import BOOL, DATETIME, FLOAT, INT, KEY, KINDS, STRING, HeaderMatch, Kind, snake_case
 
 MAX_LISTED = 200  # problems listed one by one; the rest are counted
@@ -322,10 +323,15 @@ def _melt_per_domain(frame: pd.DataFrame, raw: pd.DataFrame, headers: list[str],
 
 def _derive(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
     if kind.name == "backlinks":
-        frame["source_host"], frame["source_domain"], frame["source_tld"] = domains.host_parts(frame["source_url"])
-        frame["target_host"] = domains.hosts(frame["target_url"])
+        # The link keys (NumPy) beside the domains (Arrow): both release the GIL, and on a million backlinks
+        # they are ~0.2 s and ~0.45 s of the import on one core each.
+        (parts, target_hosts), keys = beside(
+            lambda: (domains.host_parts(frame["source_url"]), domains.hosts(frame["target_url"])),
+            lambda: pair_hashes(column_strings(frame["source_url"]), column_strings(frame["target_url"])))
+        frame["source_host"], frame["source_domain"], frame["source_tld"] = parts
+        frame["target_host"] = target_hosts
         frame["link_type"] = link_types(frame)
-        frame["link_key"] = pair_hashes(column_strings(frame["source_url"]), column_strings(frame["target_url"]))
+        frame["link_key"] = keys
     elif kind.name in ("referring_domains", "gap"):
         frame["domain"], frame["root_domain"], tld = domains.host_parts(frame["domain"])
         if kind.name == "referring_domains":
