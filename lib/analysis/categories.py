@@ -34,6 +34,7 @@ import pandas as pd
 
 from lib.analysis.text import contains, extract_first
 from lib.arrow_strings import positions_in
+from lib.parallel import beside
 
 CATEGORIES = ("industry_blog", "directory", "partner", "resource_page", "news", "forum", "suspicious")
 CATEGORY_LABELS = {
@@ -258,6 +259,39 @@ def _evidence(text: pd.Series, hit: np.ndarray, codes: np.ndarray, pattern: str,
     return words
 
 
+_SPAM_TITLE = rf"\b(?:{_SPAM_WORDS})\b"
+
+
+def _row_hits(rows: pd.DataFrame, title_keywords: str | None) -> dict[str, dict[str, np.ndarray]]:
+    """Per text column of the sample, each row rule's pattern (column -> pattern -> a flag per row).
+
+    The rules are applied in order afterwards, but what each pattern matches does not depend on the order:
+    the hosts and URLs are matched on one thread while the titles are on another (each pass also splits its
+    rows over the cores when there are many).
+    """
+    # Without keywords, any blog is an industry blog (rule 9): its host and URL patterns replace the titles'.
+    blog = not title_keywords
+    wanted = {
+        "source_host": [rule.host for rule in RULES if rule.host] + [_BLOG_HOST] * blog,
+        "source_url": [rule.url for rule in RULES if rule.url] + [_BLOG_URL] * blog,
+        "source_title": [_SPAM_TITLE, *(rule.title for rule in RULES if rule.title),
+                         *([title_keywords] if title_keywords else [])],
+    }
+    prefilters = {"source_url": [rule.url for rule in RULES],
+                  "source_title": [_SPAM_TITLE, *(rule.title for rule in RULES)]}
+
+    def column_hits(column: str) -> dict[str, np.ndarray]:
+        texts = _Texts(rows[column], distinct=column == "source_host")
+        texts.prefilter(prefilters.get(column, []))
+        return {pattern: texts.hits(pattern) for pattern in dict.fromkeys(wanted[column])}
+
+    def hosts_and_urls() -> dict[str, dict[str, np.ndarray]]:
+        return {column: column_hits(column) for column in ("source_host", "source_url")}
+
+    found, titles = beside(hosts_and_urls, lambda: column_hits("source_title"))
+    return {**found, "source_title": titles}
+
+
 def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None,
                        keywords: tuple[str, ...] = (), overrides: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One row per registrable domain: `domain, category, category_reason` (see the module's rules)."""
@@ -279,12 +313,12 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     labels = pd.Series(domains, dtype="str")
     # Row rules are matched on every sampled row: a decided domain's rows are ignored by decide(), and a
     # domain's rows are all open or all decided, so per-domain majorities are those of the open rows.
-    texts = {}
+    terms = keyword_terms(tuple(keywords))
+    by_length = sorted(terms, key=len, reverse=True)
+    title_keywords = rf"\b(?:{'|'.join(re.escape(t) for t in by_length)})(?:s|es)?\b"
+    hits: dict[str, dict[str, np.ndarray]] = {}
     if rows is not None:
-        texts = {column: _Texts(rows[column], distinct=column == "source_host")
-                 for column in ("source_host", "source_url", "source_title")}
-        texts["source_url"].prefilter([rule.url for rule in RULES])
-        texts["source_title"].prefilter([rf"\b(?:{_SPAM_WORDS})\b", *(rule.title for rule in RULES)])
+        hits = _row_hits(rows, title_keywords if terms else None)
 
     # 1. the user's own word
     if overrides:
@@ -302,7 +336,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     decision.decide("suspicious", spam_name.index, ("'" + spam_name + "' in the domain name").to_numpy())
     if rows is not None:
         codes = row_codes
-        hit = texts["source_title"].hits(rf"\b(?:{_SPAM_WORDS})\b")
+        hit = hits["source_title"][_SPAM_TITLE]
         fired = _majority(hit, codes, size)
         words = _evidence(rows["source_title"], hit, codes, _SPAM_WORDS, fired, "spam")
         decision.decide("suspicious", fired, "Linking page titles mention '" + words + "'")
@@ -329,7 +363,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
                                        ("source_title", rule.title, "titles")):
             if not pattern or rows.empty:
                 continue
-            hit = texts[column].hits(pattern)
+            hit = hits[column][pattern]
             fired = _majority(hit, codes, size)
             fired = fired[decision.open[fired]]
             if fired.size:
@@ -346,9 +380,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
                         "Most of its links are sitewide (footer, sidebar or blogroll), as partners' and sponsors' are")
 
     # 9. topic: the workspace's keywords
-    terms = keyword_terms(tuple(keywords))
     if terms:
-        by_length = sorted(terms, key=len, reverse=True)
         name_terms = [t for t in by_length if len(t) >= NAME_TERM_MIN]
         if name_terms:
             in_name = _extract(labels, "|".join(re.escape(t) for t in name_terms))
@@ -356,8 +388,8 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
                             ("Domain name contains '" + in_name + "', from your keywords").to_numpy())
         if rows is not None:
             codes = row_codes
-            pattern = rf"\b(?:{'|'.join(re.escape(t) for t in by_length)})(?:s|es)?\b"
-            hit = texts["source_title"].hits(pattern)
+            pattern = title_keywords
+            hit = hits["source_title"][pattern]
             fired = np.unique(codes[hit])
             fired = fired[decision.open[fired]]
             if fired.size:
@@ -370,7 +402,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
         decision.decide("industry_blog", np.flatnonzero(_matches(labels, _BLOG_HOST)), blog)
         if rows is not None:
             codes = row_codes
-            hit = texts["source_host"].hits(_BLOG_HOST) | texts["source_url"].hits(_BLOG_URL)
+            hit = hits["source_host"][_BLOG_HOST] | hits["source_url"][_BLOG_URL]
             decision.decide("industry_blog", _majority(hit, codes, size), blog)
         fallback = "No rule fired; set target keywords on the Anchors page to recognise sites of your industry"
 
