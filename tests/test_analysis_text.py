@@ -98,3 +98,18 @@ def test_texts_with_only_symbols_beyond_ascii_answer_as_pandas(values, pattern, 
     texts = pd.Series(pd.array(values, dtype="str"))
     expected = texts.str.contains(pattern, case=case, regex=True).fillna(False).to_numpy(bool)
     assert match_rows(texts, pattern, case).tolist() == expected.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@example(["", "a\x00\n\x7f", "\u2013", "caf\u00e9", "\u00a0x\u2122", "\U0001f600"])
+@given(st.lists(st.text(alphabet=st.one_of(st.sampled_from(list(NON_WORD_SYMBOLS)), st.characters()), max_size=8),
+                max_size=10))
+def test_ascii_but_symbols_is_every_character_ascii_or_a_listed_symbol(values):
+    import numpy as np
+    import pyarrow as pa
+
+    from lib.analysis.text import _ascii_but_symbols
+
+    strings = pa.chunked_array([pa.array(values, pa.large_string())])
+    expected = [all(c.isascii() or c in NON_WORD_SYMBOLS for c in v) for v in values]
+    assert _ascii_but_symbols(strings, np.arange(len(values))).tolist() == expected
