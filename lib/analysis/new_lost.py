@@ -272,12 +272,16 @@ def new_lost_report(links: pd.DataFrame, start: date, end: date, freq: str = "mo
     if freq not in FREQUENCIES:
         raise ValueError(f"freq must be one of {tuple(FREQUENCIES)}")
     # The new links (up to a million rows sorted and taken) need nothing else of the report: worked out on a
-    # second thread beside the domain events, lost links and timeline.
-    (domains, lost), new_links = beside(lambda: (domain_events(links), lost_links_in(links, start, end, threshold)),
-                                        lambda: new_links_in(links, start, end))
+    # second thread beside the domain events, lost links, timeline and pages attracting links.
+    def here() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        domains = domain_events(links)
+        return (domains, lost_links_in(links, start, end, threshold), timeline(links, domains, start, end, freq),
+                pages_attracting(links, start, end))
+
+    (domains, lost, periods, attracting), new_links = beside(here, lambda: new_links_in(links, start, end))
     return NewLostReport(
         start=start, end=end, freq=freq, threshold=threshold,
-        timeline=timeline(links, domains, start, end, freq),
+        timeline=periods,
         new_links=new_links,
         lost_links=lost,
         new_domains=domains[_in(domains["first_seen"], start, end)].sort_values(
@@ -285,7 +289,7 @@ def new_lost_report(links: pd.DataFrame, start: date, end: date, freq: str = "mo
         lost_domains=domains[_in(domains["lost_date"], start, end)].sort_values(
             ["authority", "domain"], ascending=[False, True], na_position="last").reset_index(drop=True),
         pages_losing=pages_losing(lost),
-        pages_attracting=pages_attracting(links, start, end),
+        pages_attracting=attracting,
     )
 
 
