@@ -315,10 +315,8 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     # domain's rows are all open or all decided, so per-domain majorities are those of the open rows.
     terms = keyword_terms(tuple(keywords))
     by_length = sorted(terms, key=len, reverse=True)
-    title_keywords = rf"\b(?:{'|'.join(re.escape(t) for t in by_length)})(?:s|es)?\b"
-    hits: dict[str, dict[str, np.ndarray]] = {}
-    if rows is not None:
-        hits = _row_hits(rows, title_keywords if terms else None)
+    title_keywords = rf"\b(?:{'|'.join(re.escape(t) for t in by_length)})(?:s|es)?\b" if terms else None
+    hits = _row_hits(rows, title_keywords) if rows is not None else {}
 
     # 1. the user's own word
     if overrides:
@@ -388,12 +386,11 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
                             ("Domain name contains '" + in_name + "', from your keywords").to_numpy())
         if rows is not None:
             codes = row_codes
-            pattern = title_keywords
-            hit = hits["source_title"][pattern]
+            hit = hits["source_title"][title_keywords]
             fired = np.unique(codes[hit])
             fired = fired[decision.open[fired]]
             if fired.size:
-                words = _evidence(rows["source_title"], hit, codes, pattern, fired, "keyword")
+                words = _evidence(rows["source_title"], hit, codes, title_keywords, fired, "keyword")
                 decision.decide("industry_blog", fired,
                                 "A linking page title mentions '" + words + "', from your keywords")
         fallback = "Unrelated: none of your keywords in the domain name or linking page titles, no other rule fired"
