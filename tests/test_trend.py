@@ -138,3 +138,21 @@ def test_snapshot_point_scores_risk_with_lib_analysis_risk():
     assert risky.to_dict() == {"best-cheap-grinder-deals.xyz": True, "beans.com": False}
     assert (point.backlinks, point.referring_domains, point.risky_backlinks) == (3, 2, 2)
     assert point.risky_share == pytest.approx(2 / 3)
+
+
+def test_active_links_are_the_rows_not_flagged_lost_with_every_dtype_kept():
+    from lib.analysis.trend import active_links
+
+    frame = pd.DataFrame({
+        "source_domain": pd.array(["a.com", None, "c.com", "d.com"], dtype="str"),
+        "page_ascore": pd.array([1, None, 3, 4], dtype="Int64"),
+        "sitewide": [True, False, True, False],
+        "first_seen": pd.to_datetime(["2025-01-01", None, "2025-03-01", "2025-04-01"]),
+        "lost_link": pd.array([False, True, None, False], dtype="boolean"),
+    }, index=[10, 20, 30, 40])
+    live = active_links(frame)
+    pd.testing.assert_frame_equal(live, frame[[True, False, True, True]])  # a missing flag is not lost
+    assert live.index.tolist() == [10, 30, 40]
+    kept = frame.assign(lost_link=False)
+    assert active_links(kept).equals(kept)
+    assert active_links(frame.drop(columns="lost_link")).equals(frame.drop(columns="lost_link"))

@@ -52,9 +52,17 @@ def companion(snapshots: Sequence[Dated], day: date) -> Dated | None:
 
 
 def active_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows not flagged lost (`frame[~lost_link]`), filtered one column at a time: a frame of mixed dtypes
+    filtered as a whole cost ~0.13 s for a million links' nine risk columns, its columns one by one ~0.05 s."""
     if "lost_link" not in frame:
         return frame
-    return frame[~frame["lost_link"].fillna(False).to_numpy(dtype=bool)]
+    live = ~frame["lost_link"].fillna(False).to_numpy(dtype=bool)
+    if live.all():
+        return frame
+    columns = [frame.iloc[:, i].array[live] for i in range(frame.shape[1])]
+    out = pd.DataFrame(dict(enumerate(columns)), index=frame.index[live])
+    out.columns = frame.columns
+    return out
 
 
 def _live_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
