@@ -34,6 +34,7 @@ import pandas as pd
 
 from lib.analysis.text import contains, extract_first
 from lib.arrow_strings import positions_in
+from lib.frames import rows_where
 from lib.parallel import beside
 
 CATEGORIES = ("industry_blog", "directory", "partner", "resource_page", "news", "forum", "suspicious")
@@ -130,9 +131,10 @@ def _empty() -> pd.DataFrame:
 def _sample(backlinks: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.Index]:
     """The first SAMPLE_PER_DOMAIN rows of each named domain (their text columns), each row's domain as a code,
     and the domains in order of first appearance (a code is a position there)."""
-    # Picked by position from one factorisation of the domain column, whose codes the rows keep: a boolean
+    # Picked by a mask from one factorisation of the domain column, whose codes the rows keep: a boolean
     # filter and groupby(...).head on a million strings cost ~0.5 s, and taking the sampled names to
-    # factorise them again and de-duplicate them with the export's ~0.1 s.
+    # factorise them again and de-duplicate them with the export's ~0.1 s. The columns are filtered one at
+    # a time (lib.frames.rows_where): ~0.035 s, where taking the rows by position cost ~0.2 s.
     codes, domains = pd.factorize(backlinks["source_domain"].fillna("").astype("str"), sort=False)
     domains = pd.Index(domains, dtype="str")
     named = codes >= 0
@@ -142,13 +144,12 @@ def _sample(backlinks: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.Index
         codes = codes - (codes > empty)
         domains = domains.delete(empty)
     keep = named & (pd.Series(codes).groupby(codes, sort=False).cumcount().to_numpy() < SAMPLE_PER_DOMAIN)
-    at = np.flatnonzero(keep)
     wanted = [c for c in ("source_host", "source_url", "source_title", "sitewide") if c in backlinks]
-    frame = backlinks[wanted].take(at).reset_index(drop=True)
+    frame = rows_where(backlinks[wanted], keep).reset_index(drop=True)
     if "source_host" not in frame:
         from lib.domains import hosts
 
-        frame = frame.assign(source_host=hosts(backlinks["source_url"].take(at).reset_index(drop=True)))
+        frame = frame.assign(source_host=hosts(frame["source_url"]))
     if "source_title" not in frame:
         frame = frame.assign(source_title="")
     if "sitewide" in frame:
@@ -158,7 +159,7 @@ def _sample(backlinks: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.Index
         source_url=frame["source_url"].fillna("").astype("str"),
         source_title=frame["source_title"].fillna("").astype("str"),
     )
-    return frame, codes[at], domains
+    return frame, codes[keep], domains
 
 
 def _matches(text: pd.Series, pattern: str) -> np.ndarray:

@@ -33,6 +33,7 @@ from lib.analysis.gap import gap_risk, with_risk_scores
 from lib.analysis.risk import RiskContext
 from lib.analysis.text import match_rows, sliced
 from lib.arrow_strings import column_strings, positions_in
+from lib.frames import rows_where
 from lib.parallel import beside
 
 MAX_WEIGHT = 5
@@ -224,16 +225,15 @@ def link_text_scores(backlinks: pd.DataFrame | None, keywords: Sequence[str],
     wanted = codes >= 0
     if domains is not None:
         wanted &= (positions_in(pd.Series(names, dtype="str"), domains) >= 0).take(np.maximum(codes, 0))
-    rows = np.flatnonzero(wanted)
     read = backlinks[[c for c in ("source_title", "anchor") if c in backlinks]]
-    read = read.take(rows) if len(rows) < len(read) else read
-    best = np.zeros(len(rows))
+    read = read if wanted.all() else rows_where(read, wanted)
+    best = np.zeros(len(read))
     if "source_title" in read:
         best = _text_hits(read["source_title"].fillna("").astype("str"), keywords, brand_terms)
     if "anchor" in read:
         anchor_codes, distinct = pd.factorize(read["anchor"].fillna("").astype("str"), sort=False)
         best = np.maximum(best, _text_hits(pd.Series(distinct, dtype="str"), keywords, brand_terms)[anchor_codes])
-    per_domain = pd.Series(best).groupby(codes[rows]).max()
+    per_domain = pd.Series(best).groupby(codes[wanted]).max()
     return pd.Series(per_domain.to_numpy(), index=pd.Index(names, dtype="object").take(per_domain.index))
 
 

@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 from lib.analysis.anchors import AnchorContext, exact_match_mask
 from lib.analysis.text import extract_first, match_rows, sliced
 from lib.arrow_strings import column_strings, positions_in
+from lib.frames import rows_where
 from lib.parallel import PARALLEL_MIN_ROWS, beside
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
@@ -405,11 +406,11 @@ def _link_masks_of(backlinks: pd.DataFrame, context: RiskContext, links: _LinkDo
     no regex pass."""
     if scored is None:
         return _link_masks(backlinks, context).to_numpy()
-    rows = np.flatnonzero(links.valid & links.among(scored).take(np.maximum(links.codes, 0)))
+    rows = links.valid & links.among(scored).take(np.maximum(links.codes, 0))
     out = np.zeros(len(backlinks), dtype=np.int64)
-    if len(rows):
+    if rows.any():
         read = ["external_links", "sitewide", "source_title", "anchor"]
-        out[rows] = _link_masks(backlinks[read].take(rows), context).to_numpy()
+        out[rows] = _link_masks(rows_where(backlinks[read], rows), context).to_numpy()
     return out
 
 

@@ -23,6 +23,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from lib.frames import rows_where
+
 TREND_COLUMNS = {"snapshot_id": "int64", "data_date": "datetime64[ns]", "backlinks": "int64",
                  "referring_domains": "int64", "risky_backlinks": "Int64", "risky_share": "float64"}
 # A recorded site score counts for a snapshot when taken within this many days of its data date.
@@ -52,17 +54,12 @@ def companion(snapshots: Sequence[Dated], day: date) -> Dated | None:
 
 
 def active_links(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows not flagged lost (`frame[~lost_link]`), filtered one column at a time: a frame of mixed dtypes
-    filtered as a whole cost ~0.13 s for a million links' nine risk columns, its columns one by one ~0.05 s."""
+    """The rows not flagged lost (`frame[~lost_link]`): filtered one column at a time (lib.frames.rows_where), a
+    million links' nine risk columns ~0.05 s instead of ~0.13 s as one frame."""
     if "lost_link" not in frame:
         return frame
     live = ~frame["lost_link"].fillna(False).to_numpy(dtype=bool)
-    if live.all():
-        return frame
-    columns = [frame.iloc[:, i].array[live] for i in range(frame.shape[1])]
-    out = pd.DataFrame(dict(enumerate(columns)), index=frame.index[live])
-    out.columns = frame.columns
-    return out
+    return frame if live.all() else rows_where(frame, live)
 
 
 def _live_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
