@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 
 from lib.analysis.snapshot_diff import link_keys
 from lib.arrow_strings import positions_in
+from lib.frames import rows_where
 from lib.parallel import beside, take_rows
 
 FREQUENCIES = {"week": "W-SUN", "month": "M"}
@@ -164,8 +165,8 @@ def timeline(links: pd.DataFrame, domains: pd.DataFrame, start: date, end: date,
 
 def lost_links_in(links: pd.DataFrame, start: date, end: date, threshold: int) -> pd.DataFrame:
     """Backlinks lost in [start, end], those from strong domains first, strongest first."""
-    at = np.flatnonzero(links["lost"].to_numpy(dtype=bool) & _in(links["lost_date"], start, end))
-    keys = links[["authority", "lost_date", "source_url"]].take(at).set_axis(at)
+    lost = links["lost"].to_numpy(dtype=bool) & _in(links["lost_date"], start, end)
+    keys = rows_where(links[["authority", "lost_date", "source_url"]], lost).set_axis(np.flatnonzero(lost))
     keys = keys.assign(strong=(keys["authority"] >= threshold).fillna(False).astype(bool))
     order = _sort_order(keys, ["strong", "authority", "lost_date", "source_url"], [False, False, False, True])
     return _rows_in_order(links, order, strong=keys["strong"])
@@ -192,8 +193,8 @@ def _rows_in_order(links: pd.DataFrame, order: pd.Index, **extra: pd.Series) -> 
 
 def new_links_in(links: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """Backlinks first seen in [start, end], strongest first, with the NEW_LINK_COLUMNS."""
-    at = np.flatnonzero(_in(links["first_seen"], start, end))
-    keys = links[["authority", "first_seen", "source_url"]].take(at).set_axis(at)
+    new = _in(links["first_seen"], start, end)
+    keys = rows_where(links[["authority", "first_seen", "source_url"]], new).set_axis(np.flatnonzero(new))
     order = _sort_order(keys, ["authority", "first_seen", "source_url"], [False, False, True])
     return _rows_in_order(links[[c for c in NEW_LINK_COLUMNS if c in links]], order)
 
