@@ -74,6 +74,48 @@ def edge_characters(values: pa.Array | pa.ChunkedArray) -> set[str]:
     return found
 
 
+def take_from_chunks(values: pa.ChunkedArray, positions: np.ndarray) -> pa.ChunkedArray:
+    """`values.take(positions)` for non-negative positions, taken chunk by chunk where that is faster.
+
+    Arrow's take on a chunked array first concatenates every chunk: a fresh copy of the whole column (~25 ms for
+    a million URLs, mostly the new memory's page faults) even to take a few thousand values. Ascending positions
+    and smaller unordered sets are taken from each chunk they fall in; a large unordered set is left to Arrow,
+    whose one pass then beats putting the pieces back in order.
+    """
+    positions = np.asarray(positions, dtype=np.int64)
+    chunks = values.chunks
+    ascending = bool(np.all(positions[1:] >= positions[:-1]))
+    if len(chunks) < 2 or not len(positions) or (not ascending and len(positions) * 8 > len(values)):
+        return values.take(pa.array(positions))
+    bounds = np.cumsum([0] + [len(chunk) for chunk in chunks])
+    chunk_of = np.searchsorted(bounds, positions, side="right") - 1
+    order = None if ascending else np.argsort(chunk_of, kind="stable")
+    if order is not None:
+        chunk_of, positions = chunk_of[order], positions[order]
+    cuts = np.searchsorted(chunk_of, np.arange(len(chunks) + 1))
+    parts = [chunks[k].take(pa.array(positions[cuts[k]:cuts[k + 1]] - bounds[k]))
+             for k in range(len(chunks)) if cuts[k + 1] > cuts[k]]
+    if order is None:
+        return pa.chunked_array(parts, type=values.type)
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    return pa.chunked_array([pa.concat_arrays(parts).take(pa.array(back))], type=values.type)
+
+
+def has_line_break(values: pa.Array | pa.ChunkedArray) -> bool:
+    """Does any string hold a line feed? Read from the data bytes the strings span (a memchr-speed scan, where
+    Arrow's substring search over 600,000 URLs took ~0.07 s). A null slot whose offsets span bytes counts: the
+    answer may say yes for nothing, never no for a line break."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        _, offsets, data = _offsets_and_data(chunk)
+        if data[offsets[0]:offsets[-1]].tobytes().find(b"\n") >= 0:
+            return True
+    return False
+
+
 def _offsets_and_data(chunk: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """A string chunk (other text types cast to large strings), its offsets for its own rows and its data
     bytes, as numpy views of Arrow's buffers (no copy of the text)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lib.arrow_strings import take_from_chunks
+
 
 def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """`frame[mask]` for a boolean mask, one column at a time, index labels kept.
@@ -18,3 +20,14 @@ def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     out = pd.DataFrame(dict(enumerate(columns)), index=frame.index[mask])
     out.columns = frame.columns
     return out
+
+
+def values_at(column: pd.Series, positions: np.ndarray) -> pd.Series:
+    """`column.iloc[positions]` for non-negative positions, index labels kept; an Arrow text column is taken
+    chunk by chunk (lib.arrow_strings.take_from_chunks) instead of being copied whole first."""
+    positions = np.asarray(positions, dtype=np.int64)
+    array = column.array
+    if not isinstance(array, pd.arrays.ArrowStringArray) or not hasattr(array, "_pa_array"):
+        return column.iloc[positions]
+    taken = type(array)(take_from_chunks(array._pa_array, positions), dtype=array.dtype)
+    return pd.Series(taken, index=column.index[positions], name=column.name)

@@ -72,6 +72,33 @@ def test_ascii_and_other_texts_asked_apart_answer_as_pandas_on_the_whole_column(
     assert match_rows(texts, pattern, case).tolist() == expected.tolist()
 
 
+END_PATTERNS = (r"(?i)/(?:forums?|r)(?:[/._?#-]|$)", r"\bnews$", r"(?i)\.com$|^blog")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="/forumsr.com-blognews\u00e9\u0130\u2014 \n", max_size=12) | st.none(),
+                max_size=12),
+       st.sampled_from(END_PATTERNS), st.booleans())
+@example(["/forum\n", "/r"], END_PATTERNS[0], False)  # Python's $ matches before the final line feed, RE2's not
+@example(["caf\u00e9news", "x news"], END_PATTERNS[1], True)
+def test_patterns_ending_in_dollar_answer_as_pandas_with_and_without_line_breaks(values, pattern, case):
+    # Without a line break in the column RE2 answers a $ pattern itself; with one, pandas' own way is kept.
+    texts = pd.Series(pd.array(values, dtype="str"))
+    expected = texts.str.contains(pattern, case=case, regex=True).fillna(False).to_numpy(bool)
+    assert match_rows(texts, pattern, case).tolist() == expected.tolist()
+
+
+def test_a_dollar_pattern_on_texts_without_line_breaks_is_answered_by_re2_alone(monkeypatch):
+    # pandas' str.contains searched every text for a line feed before each $ pattern; RE2 answers it now.
+    texts = pd.Series(pd.array(["https://a.com/forum/", "https://b.com/forums", "https://c.com/x"], dtype="str"))
+
+    def no_pandas(*args, **kwargs):
+        raise AssertionError("pandas' str.contains was called")
+
+    monkeypatch.setattr(pd.core.strings.accessor.StringMethods, "contains", no_pandas)
+    assert match_rows(texts, r"/forums?(?:[/._?#-]|$)", False).tolist() == [True, True, False]
+
+
 def test_the_symbols_re2_answers_for_are_no_word_characters_and_have_no_case_in_either_engine():
     import re
 

@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import arrow_strings, parallel
-from lib.arrow_strings import edge_characters, map_slices, pair_hashes, positions_in, string_hashes
+from lib.arrow_strings import (
+    edge_characters,
+    has_line_break,
+    map_slices,
+    pair_hashes,
+    positions_in,
+    string_hashes,
+    take_from_chunks,
+)
 
 
 def _expected(values: list[str | None]) -> set[str]:
@@ -39,6 +47,41 @@ def test_any_text_sliced_and_chunked(values, cut, length):
     assert edge_characters(sliced) == _expected(sliced.to_pylist())
     chunked = pa.chunked_array([array.slice(0, cut), array.slice(cut)], pa.large_string())
     assert edge_characters(chunked) == _expected(values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab\u00e9", max_size=3) | st.none(), min_size=1, max_size=30),
+       st.lists(st.integers(0, 30), max_size=4), st.data())
+def test_take_from_chunks_equals_arrows_take(values, cuts, data):
+    array = pa.array(values, pa.large_string())
+    bounds = sorted({0, len(values), *(min(c, len(values)) for c in cuts)})
+    chunked = pa.chunked_array([array.slice(a, b - a) for a, b in zip(bounds, bounds[1:])] or [array],
+                               pa.large_string())
+    positions = np.array(data.draw(st.lists(st.integers(0, len(values) - 1), max_size=40)), dtype=np.int64)
+    if data.draw(st.booleans()):
+        positions = np.sort(positions)
+    taken = take_from_chunks(chunked, positions)
+    assert taken.type == chunked.type
+    assert taken.to_pylist() == chunked.take(pa.array(positions, pa.int64())).to_pylist()
+
+
+def test_has_line_break_examples():
+    assert has_line_break(pa.array(["a", "b\nc"], pa.string()))
+    assert has_line_break(pa.chunked_array([pa.array(["a"]), pa.array(["", "x\n"])]))
+    assert not has_line_break(pa.array(["a\r", "", None, "\u2028"], pa.large_string()))
+    assert not has_line_break(pa.array([], pa.large_string()))
+    assert not has_line_break(pa.array(["a\n", "b", "c"]).slice(1))  # bytes outside a slice are not its own
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="a\n\r \u00e9", max_size=5) | st.none(), max_size=10), st.integers(0, 10),
+       st.integers(0, 10))
+def test_has_line_break_of_any_slice_and_chunking(values, cut, length):
+    array = pa.array(values, pa.large_string())
+    sliced = array.slice(min(cut, len(values)), length)
+    assert has_line_break(sliced) == any("\n" in v for v in sliced.to_pylist() if v)
+    chunked = pa.chunked_array([array.slice(0, cut), array.slice(cut)], pa.large_string())
+    assert has_line_break(chunked) == any("\n" in v for v in values if v)
 
 
 def test_map_slices_gives_the_kernel_answer_in_order(monkeypatch):

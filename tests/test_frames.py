@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.frames import rows_where
+from lib.frames import rows_where, values_at
 
 
 def mixed(n: int) -> pd.DataFrame:
@@ -33,3 +33,40 @@ def test_rows_where_keeps_repeated_column_names():
     picked = rows_where(frame, np.array([True, False, True]))
     assert list(picked.columns) == ["x", "x"] and picked.index.tolist() == [0, 2]
     assert picked.iloc[:, 1].tolist() == ["a", "c"]
+
+
+def chunked_text(values: list, cut: int) -> pd.Series:
+    """A str column of two Arrow chunks split at `cut`, as Parquet files and filters leave them."""
+    import pyarrow as pa
+
+    array = pa.array(values, pa.large_string())
+    chunks = pa.chunked_array([array.slice(0, cut), array.slice(cut)], pa.large_string())
+    template = pd.array([], dtype="str")
+    return pd.Series(type(template)(chunks, dtype=template.dtype), index=[f"r{i}" for i in range(len(values))],
+                     name="text")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab\u00e9", max_size=3) | st.none(), max_size=20), st.integers(0, 20),
+       st.data())
+def test_values_at_is_iloc_for_any_positions_and_chunking(values, cut, data):
+    column = chunked_text(values, min(cut, len(values)))
+    positions = data.draw(st.lists(st.integers(0, max(len(values) - 1, 0)), max_size=30 if values else 0))
+    if data.draw(st.booleans()):
+        positions = sorted(positions)  # ascending positions are taken chunk by chunk whatever their number
+    expected = column.iloc[positions]
+    taken = values_at(column, np.array(positions, dtype=np.int64))
+    pd.testing.assert_series_equal(taken, expected)
+
+
+def test_values_at_takes_from_each_chunk():
+    # Arrow's own take would have concatenated both chunks into one first; the pieces of each chunk stay apart.
+    column = chunked_text([f"u{i}" for i in range(100)], 50)
+    taken = values_at(column, np.array([3, 60, 61, 99]))
+    assert taken.tolist() == ["u3", "u60", "u61", "u99"] and taken.array._pa_array.num_chunks == 2
+    assert values_at(column, np.array([70, 2, 55])).tolist() == ["u70", "u2", "u55"]  # few, unordered
+
+
+def test_values_at_other_columns_as_iloc():
+    column = pd.Series([1.5, 2.5, 3.5], index=["a", "b", "c"])
+    pd.testing.assert_series_equal(values_at(column, np.array([2, 0])), column.iloc[[2, 0]])

@@ -34,7 +34,7 @@ import pandas as pd
 
 from lib.analysis.text import contains, extract_first
 from lib.arrow_strings import positions_in
-from lib.frames import rows_where
+from lib.frames import rows_where, values_at
 from lib.parallel import beside
 
 CATEGORIES = ("industry_blog", "directory", "partner", "resource_page", "news", "forum", "suspicious")
@@ -197,7 +197,7 @@ class _Texts:
             return
         union = _matches(self.text, "|".join(f"(?:{p})" for p in patterns))
         self.candidates, self.covered = np.flatnonzero(union), frozenset(patterns)
-        self.candidate_text = self.text.iloc[self.candidates]
+        self.candidate_text = values_at(self.text, self.candidates)
 
     def hits(self, pattern: str) -> np.ndarray:
         if self.candidates is None or pattern not in self.covered:
@@ -255,7 +255,7 @@ def _evidence(text: pd.Series, hit: np.ndarray, codes: np.ndarray, pattern: str,
     at = first_row[fired]
     has = at >= 0
     if has.any():
-        found = extract_first(text.iloc[at[has]], f"(?i)(?P<found>{pattern})")
+        found = extract_first(values_at(text, at[has]), f"(?i)(?P<found>{pattern})")
         words[has] = found.fillna(fallback).astype("str").str.strip("/._?#-").str.lower().to_numpy(dtype=object)
     return words
 

@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from lib.analysis.anchors import AnchorContext, exact_match_mask
 from lib.analysis.text import extract_first, match_rows, sliced
 from lib.arrow_strings import column_strings, positions_in
-from lib.frames import rows_where
+from lib.frames import rows_where, values_at
 from lib.parallel import PARALLEL_MIN_ROWS, beside
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
@@ -183,7 +183,7 @@ def _stuffed(domains: pd.Index, keyword_words: set[str]) -> np.ndarray:
     candidate = np.concatenate(sliced(names, candidates))
     out = np.zeros(len(names), dtype=bool)
     picked = np.flatnonzero(candidate)
-    checked = names.iloc[picked]
+    checked = values_at(names, picked)
     ascii_ = checked.str.isascii().to_numpy(bool)
     out[picked[ascii_]] = _stuffed_ascii(column_strings(checked[ascii_]).combine_chunks(), words)
     other = picked[~ascii_]
@@ -366,7 +366,7 @@ def _offtopic(titles: pd.Series, keyword_words: set[str]) -> np.ndarray:
         spam = match_rows(names, _SPAM_TOPIC)
         if on_topic and spam.any():
             at = np.flatnonzero(spam)
-            spam[at] = ~match_rows(names.iloc[at], on_topic)
+            spam[at] = ~match_rows(values_at(names, at), on_topic)
         return spam
 
     return np.concatenate(sliced(titles, spam_of))

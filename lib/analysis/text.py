@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.arrow_strings import column_strings
+from lib.arrow_strings import column_strings, has_line_break, take_from_chunks
+from lib.frames import values_at
 from lib.parallel import in_slices
 
 GROUP = "found"
@@ -37,7 +38,7 @@ def extract_first(texts: pd.Series, pattern: str) -> pd.Series:
     values = np.asarray(found.to_numpy(zero_copy_only=False), dtype=object)
     if not plain.all():
         other = np.flatnonzero(~plain)
-        values[other] = text.iloc[other].str.extract(pattern, expand=False).to_numpy(dtype=object)
+        values[other] = values_at(text, other).str.extract(pattern, expand=False).to_numpy(dtype=object)
     if missing.any():  # pandas gives NA for a missing text, whatever the pattern
         values[missing] = None
     return pd.Series(pd.array(values, dtype="str"), index=texts.index, name=GROUP)
@@ -70,8 +71,10 @@ def match_rows(texts: pd.Series, pattern: str, case: bool = True) -> np.ndarray:
     the pattern in once its \\b are dropped; a text whose only other characters are NON_WORD_SYMBOLS, dashes
     and quotes, is answered by RE2 as an ASCII one).
     """
-    relaxed = _relaxed(pattern)
-    if relaxed is None or not isinstance(texts.array, pd.arrays.ArrowStringArray):
+    arrow = isinstance(texts.array, pd.arrays.ArrowStringArray)
+    strings = column_strings(texts) if arrow else None
+    relaxed = _relaxed(pattern, line_breaks=strings is None or ("$" in pattern and has_line_break(strings)))
+    if relaxed is None or strings is None:
         ascii_ = texts.str.isascii().fillna(True).to_numpy(bool)
         if ascii_.all():
             return _contains(texts, pattern, case)
@@ -81,16 +84,15 @@ def match_rows(texts: pd.Series, pattern: str, case: bool = True) -> np.ndarray:
         return out
     # RE2 answers every text as pandas would answer an ASCII column (the pattern needs none of pandas' rewrites);
     # the non-ASCII texts are then asked again, in Python's re, where RE2 finds the pattern without its \b.
-    strings = column_strings(texts)
     out = _filled(pc.match_substring_regex(strings, pattern, ignore_case=not case))
     other = np.flatnonzero(~_filled(pc.string_is_ascii(strings), True))
     if len(other):
         other = other[~_ascii_but_symbols(strings, other)]
     if len(other):
         out[other] = False
-        rest = texts.iloc[other]
+        rest = values_at(texts, other)
         other = other[_contains(rest, relaxed, case) | _contains(rest, _DOTLESS_I, True)]
-        out[other] = _contains(texts.iloc[other], pattern, case)
+        out[other] = _contains(values_at(texts, other), pattern, case)
     return out
 
 
@@ -99,8 +101,8 @@ def _filled(flags: pa.ChunkedArray, missing: bool = False) -> np.ndarray:
 
 
 # Constructs on which RE2 may find less than Python's re in non-ASCII text: \w, \d and \s are ASCII-only in
-# RE2, $ also matches before a final line break in Python, and escapes and lookarounds RE2 lacks.
-_NOT_RELAXABLE = re.compile(r"\\[wWdDsSAZzuUNxpPg0-9]|\(\?[=!<P]|\$|\[[^\]]*\\[bB]")
+# RE2, and escapes and lookarounds RE2 lacks. ($ also matches before a final line break in Python: see _relaxed.)
+_NOT_RELAXABLE = re.compile(r"\\[wWdDsSAZzuUNxpPg0-9]|\(\?[=!<P]|\[[^\]]*\\[bB]")
 # Python's case-insensitive matching takes these for i; RE2's does not (checked over every code point).
 _DOTLESS_I = "[\u0130\u0131]"
 # Punctuation and symbols common in titles: no word characters for Python's \b or RE2's, and without case, so an
@@ -116,14 +118,16 @@ def _ascii_but_symbols(strings: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray
     """Per row of `rows`: is its text ASCII but for NON_WORD_SYMBOLS? RE2's answer then stands (en and em dashes
     and curly quotes made ~16% of the bench's titles go to Python's re). One match, no copy of the texts with
     the symbols removed (157,000 titles: 0.07 -> 0.05 s)."""
-    return _filled(pc.match_substring_regex(strings.take(pa.array(rows)), _ASCII_OR_SYMBOLS), False)
+    return _filled(pc.match_substring_regex(take_from_chunks(strings, rows), _ASCII_OR_SYMBOLS), False)
 
 
-def _relaxed(pattern: str) -> str | None:
+def _relaxed(pattern: str, line_breaks: bool) -> str | None:
     """An ASCII pattern without its \\b and \\B: a superset of the pattern's matches, the same in RE2 and in
     Python's re (dropping an assertion only widens a match), so RE2 can pick the texts worth Python's time.
-    None where RE2 might find less than Python would."""
-    if not pattern.isascii() or _NOT_RELAXABLE.search(pattern):
+    None where RE2 might find less than Python would: also for a $ (any, to keep the check simple) when the
+    texts may hold a line break, before which Python's $ matches too. (Without this, pandas searched every
+    text for a line feed on each call: half the time of a URL rule over 600,000 URLs.)"""
+    if not pattern.isascii() or _NOT_RELAXABLE.search(pattern) or ("$" in pattern and line_breaks):
         return None
     return re.sub(r"\\(.)", lambda escape: "" if escape.group(1) in "bB" else escape.group(0), pattern)
 
