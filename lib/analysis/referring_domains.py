@@ -17,6 +17,7 @@ import pandas as pd
 from lib.analysis.categories import categorize_domains
 from lib.analysis.overview import LOST_AFTER_DAYS, follow_mask, lost_mask
 from lib.arrow_strings import positions_in
+from lib.frames import values_at
 from lib.parallel import beside
 
 COLUMNS = ("domain", "domain_ascore", "backlinks", "live_backlinks", "follow_share", "best_page_ascore",
@@ -42,8 +43,9 @@ def _from_backlinks(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
     grouped = frame.groupby("code", sort=True).agg(
         backlinks=("live", "size"), live_backlinks=("live", "sum"), follow_share=("follow", "mean"),
         best_page_ascore=("page_ascore", "max"), first_seen=("first_seen", "min"), last_seen=("last_seen", "max"))
-    _, first_rows = np.unique(codes, return_index=True)
-    grouped["tld"] = (backlinks["source_tld"].iloc[first_rows].to_numpy() if "source_tld" in backlinks else "")
+    first_rows = np.empty(len(names), dtype=np.int64)
+    first_rows[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # written in reverse: each code's first row stays
+    grouped["tld"] = values_at(backlinks["source_tld"], first_rows).to_numpy() if "source_tld" in backlinks else ""
     grouped.index = pd.Index(np.asarray(names, dtype=object), name="domain")
     grouped["lost"] = grouped["live_backlinks"] == 0
     return grouped[grouped.index.notna() & (grouped.index != "")]
