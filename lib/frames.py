@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from lib.arrow_strings import take_from_chunks
+from lib.parallel import PARALLEL_MIN_ROWS, each
 
 
 def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
@@ -31,3 +32,15 @@ def values_at(column: pd.Series, positions: np.ndarray) -> pd.Series:
         return column.iloc[positions]
     taken = type(array)(take_from_chunks(array._pa_array, positions), dtype=array.dtype)
     return pd.Series(taken, index=column.index[positions], name=column.name)
+
+
+def rows_at(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """`frame.take(positions)` for non-negative positions, one column at a time: text columns chunk by chunk
+    (values_at), and on every core for many rows (Arrow's take releases the GIL; pandas takes one column after
+    another: ~450,000 rows of eight text and date columns cost ~0.2 s on one core)."""
+    positions = np.asarray(positions, dtype=np.int64)
+    if not frame.columns.is_unique:
+        return frame.take(positions)
+    threads = None if len(positions) >= PARALLEL_MIN_ROWS and frame.shape[1] > 1 else 1
+    columns = each(lambda name: values_at(frame[name], positions).array, list(frame.columns), threads)
+    return pd.DataFrame(dict(zip(frame.columns, columns)), index=frame.index.take(positions))

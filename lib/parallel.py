@@ -10,11 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    import numpy as np
-    import pandas as pd
+from typing import TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -57,16 +53,3 @@ def beside(here: Callable[[], T], meanwhile: Callable[[], U]) -> tuple[T, U]:
     with ThreadPoolExecutor(max_workers=1) as pool:
         other = pool.submit(meanwhile)
         return here(), other.result()
-
-
-def take_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
-    """`frame.take(positions)`, its columns taken on every core: Arrow's take releases the GIL, and pandas takes
-    one column after another (taking ~450,000 rows of eight text and date columns cost ~0.2 s on one core)."""
-    if workers() < 2 or len(positions) < PARALLEL_MIN_ROWS or not frame.columns.is_unique or frame.shape[1] < 2:
-        return frame.take(positions)
-    import pandas as pd
-
-    columns = each(lambda name: frame[name].take(positions), list(frame.columns))
-    out = pd.DataFrame(dict(zip(frame.columns, columns)), index=frame.index.take(positions))
-    out.columns = frame.columns
-    return out

@@ -5,7 +5,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.frames import rows_where, values_at
+from lib import frames, parallel
+from lib.frames import rows_at, rows_where, values_at
 
 
 def mixed(n: int) -> pd.DataFrame:
@@ -70,3 +71,26 @@ def test_values_at_takes_from_each_chunk():
 def test_values_at_other_columns_as_iloc():
     column = pd.Series([1.5, 2.5, 3.5], index=["a", "b", "c"])
     pd.testing.assert_series_equal(values_at(column, np.array([2, 0])), column.iloc[[2, 0]])
+
+
+def test_rows_at_equals_frame_take_with_each_column_taken_on_the_pool(monkeypatch):
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(frames, "PARALLEL_MIN_ROWS", 3)
+    frame = mixed(7)
+    frame["text"] = chunked_text([None, "b", "c", "d", "\u00e9", "f", "g"], 3).array  # two Arrow chunks
+    pooled = []
+    each = frames.each
+    monkeypatch.setattr(frames, "each", lambda work, items, threads=None: pooled.append((list(items), threads))
+                        or each(work, pooled[-1][0], threads))
+    order = np.array([4, 0, 2, 3, 6, 6])
+    pd.testing.assert_frame_equal(rows_at(frame, order), frame.take(order))
+    assert pooled == [(list(frame.columns), None)]
+    # Fewer rows than PARALLEL_MIN_ROWS: one column after another on this thread.
+    pd.testing.assert_frame_equal(rows_at(frame, order[:2]), frame.take(order[:2]))
+    assert pooled[-1] == (list(frame.columns), 1)
+    pd.testing.assert_frame_equal(rows_at(frame, np.array([], dtype=np.int64)), frame.take([]))
+
+
+def test_rows_at_keeps_repeated_column_names():
+    frame = pd.DataFrame([[1, "a"], [2, "b"], [3, "c"]], columns=["x", "x"])
+    pd.testing.assert_frame_equal(rows_at(frame, np.array([2, 0])), frame.take([2, 0]))

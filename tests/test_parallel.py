@@ -45,27 +45,3 @@ def test_beside_runs_here_on_this_thread_and_the_other_on_a_second_one():
                              lambda: other_thread.append(threading.get_ident()) or "meanwhile")
     assert answer == ("here", "meanwhile")
     assert here_thread == [threading.get_ident()] and other_thread and other_thread != here_thread
-
-
-def test_take_rows_equals_frame_take_with_each_column_taken_on_the_pool(monkeypatch):
-    import numpy as np
-    import pandas as pd
-
-    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 3)
-    frame = pd.DataFrame({
-        "url": pd.array(["a", None, "c", "d", "é"], dtype="str"),
-        "seen": pd.to_datetime(["2024-01-01", None, "2024-03-01", "2024-04-01", "2024-05-01"]),
-        "score": pd.array([1, None, 3, 4, 5], dtype="Int64"),
-        "lost": [True, False, True, False, True],
-    }, index=[10, 11, 12, 13, 14])
-    pooled = []
-    each = parallel.each
-    monkeypatch.setattr(parallel, "each", lambda work, items, threads=None: pooled.append(list(items)) or each(
-        work, pooled[-1], threads))
-    order = np.array([4, 0, 2, 3])
-    pd.testing.assert_frame_equal(parallel.take_rows(frame, order), frame.take(order))
-    assert pooled == [["url", "seen", "score", "lost"]]
-    # Fewer rows than PARALLEL_MIN_ROWS: pandas' own take, on this thread.
-    pd.testing.assert_frame_equal(parallel.take_rows(frame, order[:2]), frame.take(order[:2]))
-    assert len(pooled) == 1

@@ -33,8 +33,8 @@ import pyarrow.compute as pc
 
 from lib.analysis.snapshot_diff import link_keys
 from lib.arrow_strings import positions_in
-from lib.frames import rows_where
-from lib.parallel import beside, take_rows
+from lib.frames import rows_at, rows_where
+from lib.parallel import beside
 
 FREQUENCIES = {"week": "W-SUN", "month": "M"}
 LINK_COLUMNS = ["source_url", "source_title", "target_url", "source_domain", "anchor", "page_ascore", "nofollow",
@@ -64,7 +64,7 @@ def vanished_backlinks(history: Sequence[tuple[date, pd.DataFrame]]) -> pd.DataF
         gone = ~keys.isin(seen_later).to_numpy()
         if gone.any():
             # Only the link columns of the vanished rows (filtering all ~24 columns of a million rows costs more).
-            rows = _link_columns(frame[[c for c in LINK_COLUMNS if c in frame]][gone])
+            rows = _link_columns(rows_where(frame[[c for c in LINK_COLUMNS if c in frame]], gone))
             next_date = pd.Timestamp(history[index + 1][0])
             flagged = rows["lost_link"] & rows["last_seen"].notna()
             rows["lost_date"] = rows["last_seen"].where(flagged, next_date).astype("datetime64[ns]")
@@ -185,7 +185,7 @@ def _sort_order(keys: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.
 def _rows_in_order(links: pd.DataFrame, order: pd.Index, **extra: pd.Series) -> pd.DataFrame:
     """The rows of `links` at the positions `order`, with `extra` columns (indexed by position), taken once:
     the sort ran on the key columns only, not on every column of up to a million rows."""
-    rows = take_rows(links, order.to_numpy())
+    rows = rows_at(links, order.to_numpy())
     for name, values in extra.items():
         rows[name] = values.reindex(order).to_numpy()
     return rows.reset_index(drop=True)

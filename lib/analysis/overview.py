@@ -18,6 +18,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from lib.frames import rows_where
+
 LOST_AFTER_DAYS = 30
 RECENT_DAYS = 30
 ASCORE_BINS = tuple(range(0, 101, 10))  # 0-9, 10-19, ... 90-100
@@ -50,7 +52,7 @@ def _live(backlinks: pd.DataFrame, data_date: date, columns: list[str]) -> pd.Da
     """The live rows of only the columns needed: filtering all columns of a million backlinks
     (URLs, titles, anchors) costs seconds, these few cost milliseconds."""
     present = [c for c in columns if c in backlinks]
-    return backlinks[present][~lost_mask(backlinks, data_date)]
+    return rows_where(backlinks[present], ~lost_mask(backlinks, data_date))
 
 
 def follow_mask(backlinks: pd.DataFrame) -> np.ndarray:
