@@ -33,6 +33,11 @@ def column_strings(column: pd.Series) -> pa.ChunkedArray:
     return pa.chunked_array([pa.array(array.to_numpy(dtype=object, na_value=None), pa.large_string())])
 
 
+def as_flags(flags: pa.Array | pa.ChunkedArray, missing: bool = False) -> np.ndarray:
+    """Arrow booleans as a writable numpy array, a missing answer (a null text) as `missing`."""
+    return np.array(pc.fill_null(flags, missing).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def positions_in(values: pd.Series | pd.Index, lookup: pd.Series | pd.Index) -> np.ndarray:
     """Where each text value is in `lookup` (its first position there), -1 where it is not: for text,
     `pd.Index(lookup).get_indexer(values)` on a unique lookup. A missing value finds a missing one.

@@ -121,6 +121,20 @@ def test_every_part_on_the_fixture():
                                                    backlinks=backlinks()), parts)
 
 
+def test_a_subdomains_own_name_counts_for_relevance():
+    frame = pd.DataFrame({
+        "domain": pd.array(["coffee-grinder.blogspot.com", "news.bigpaper.com", "pourovernotes.net"], dtype="str"),
+        "root_domain": pd.array(["blogspot.com", "bigpaper.com", "pourovernotes.net"], dtype="str"),
+        "domain_ascore": pd.array([30, 95, 3], dtype="Int64"), "competitors_linked": [1, 1, 1],
+    })
+    parts = p.priority_parts(frame, 4, keywords=KEYWORDS, brand_terms=BRAND)
+    assert parts["relevance"].tolist() == [1.0, 0.0, 1.0]
+    # The same names as their own registrable domains: the same relevance.
+    assert p.priority_parts(frame.assign(root_domain=frame["domain"]), 4, keywords=KEYWORDS,
+                            brand_terms=BRAND)["relevance"].tolist() == [1.0, 0.0, 1.0]
+    assert p.priority_parts(frame, 4)["relevance"].isna().all()  # no terms: nothing to be relevant to
+
+
 def test_traffic_on_a_log_scale():
     score = p.traffic_score(pd.Series([0, 9, 99, None]))
     assert score.iloc[:3].round(4).tolist() == [0.0, 0.5, 1.0] and math.isnan(score.iloc[3])

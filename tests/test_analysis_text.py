@@ -129,7 +129,9 @@ def test_texts_with_only_symbols_beyond_ascii_answer_as_pandas(values, pattern, 
 
 @settings(max_examples=200, deadline=None)
 @example(["", "a\x00\n\x7f", "\u2013", "caf\u00e9", "\u00a0x\u2122", "\U0001f600"])
-@given(st.lists(st.text(alphabet=st.one_of(st.sampled_from(list(NON_WORD_SYMBOLS)), st.characters()), max_size=8),
+# Lone surrogates (category Cs) are left out: they cannot be UTF-8, so no Arrow text (or export) holds one.
+@given(st.lists(st.text(alphabet=st.one_of(st.sampled_from(list(NON_WORD_SYMBOLS)),
+                                           st.characters(exclude_categories=("Cs",))), max_size=8),
                 max_size=10))
 def test_ascii_but_symbols_is_every_character_ascii_or_a_listed_symbol(values):
     import numpy as np

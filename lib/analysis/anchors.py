@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.arrow_strings import column_strings
+from lib.arrow_strings import as_flags, column_strings
 
 CATEGORIES = ("brand", "naked_url", "exact_match", "partial_match", "generic", "empty", "other")
 LABELS = {
@@ -157,9 +157,6 @@ def _classify_distinct(texts: pd.Series, rules: _Rules) -> np.ndarray:
 def _classify_plain(strings: pa.Array, rules: _Rules) -> np.ndarray:
     """_classify of printable-ASCII texts, rule for rule: in them a word (_words) is a run of [a-z0-9] once
     lower-cased, and the only white space is the space."""
-    def flags(array) -> np.ndarray:
-        return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
-
     strings = strings.cast(pa.large_string())
     space = pa.scalar(" ", pa.large_string())
     text = pc.utf8_trim(strings, " ")
@@ -167,19 +164,20 @@ def _classify_plain(strings: pa.Array, rules: _Rules) -> np.ndarray:
     joined = pc.utf8_trim(pc.replace_substring_regex(lower, "[^a-z0-9]+", " "), " ")
     padded = pc.binary_join_element_wise(space, joined, space, pa.scalar("", pa.large_string()))
     squashed = pc.replace_substring(joined, " ", "")
-    empty = flags(pc.equal(joined, "")) | flags(pc.is_in(lower, pa.array(sorted(_EMPTY_TEXTS), pa.large_string())))
+    empty = as_flags(pc.equal(joined, "")) | as_flags(pc.is_in(lower, pa.array(sorted(_EMPTY_TEXTS),
+                                                                             pa.large_string())))
     brand = np.zeros(len(strings), dtype=bool)
     for spaced, compact in rules.brands:
-        brand |= flags(pc.match_substring(padded, spaced))
+        brand |= as_flags(pc.match_substring(padded, spaced))
         if compact:
-            brand |= flags(pc.match_substring(squashed, compact))
+            brand |= as_flags(pc.match_substring(squashed, compact))
     conditions = [
         empty,
-        flags(pc.match_substring_regex(text, _URL.pattern, ignore_case=True)),  # same as re on these texts
+        as_flags(pc.match_substring_regex(text, _URL.pattern, ignore_case=True)),  # same as re on these texts
         brand,
-        flags(pc.is_in(joined, pa.array(sorted(rules.exact), pa.large_string()))),
+        as_flags(pc.is_in(joined, pa.array(sorted(rules.exact), pa.large_string()))),
         _partial(joined, rules),
-        flags(pc.is_in(joined, pa.array(sorted(GENERIC_PHRASES), pa.large_string()))),
+        as_flags(pc.is_in(joined, pa.array(sorted(GENERIC_PHRASES), pa.large_string()))),
     ]
     return np.select(conditions, ["empty", "naked_url", "brand", "exact_match", "partial_match", "generic"],
                      "other").astype(object)

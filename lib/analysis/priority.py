@@ -32,8 +32,8 @@ from lib.analysis.categories import NAME_TERM_MIN, keyword_terms
 from lib.analysis.gap import gap_risk, with_risk_scores
 from lib.analysis.risk import RiskContext
 from lib.analysis.text import match_rows, sliced
-from lib.arrow_strings import column_strings, positions_in
-from lib.frames import rows_where
+from lib.arrow_strings import as_flags, column_strings, positions_in
+from lib.frames import rows_where, values_at
 from lib.parallel import beside
 
 MAX_WEIGHT = 5
@@ -191,23 +191,32 @@ def authority_fit(ascore: pd.Series) -> pd.Series:
     return pd.Series(np.where(np.isnan(values), np.nan, fit), index=ascore.index)
 
 
-def content_share(backlinks: pd.DataFrame | None) -> pd.Series:
-    """Per linking domain (registrable): share of its backlinks that are text links and not sitewide."""
+def _linking_domains(backlinks: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Each link's registrable domain as an integer code (-1 where missing), and the names by code, sorted.
+
+    Grouping on the codes gives the same result as a groupby on the names without hashing a million strings
+    for each grouping; priority_parts factorises once for both of its groupings."""
+    codes, names = pd.factorize(backlinks["source_domain"].astype("str"), sort=True)
+    return codes, pd.Index(names, dtype="object")
+
+
+def content_share(backlinks: pd.DataFrame | None,
+                  linking: tuple[np.ndarray, pd.Index] | None = None) -> pd.Series:
+    """Per linking domain (registrable): share of its backlinks that are text links and not sitewide.
+    `linking`: `_linking_domains(backlinks)` when already worked out."""
     if backlinks is None or backlinks.empty:
         return pd.Series(dtype="float64")
     in_content = (backlinks["link_type"].astype("str") == "text").to_numpy(bool) & \
         ~backlinks["sitewide"].to_numpy(bool)
-    # Grouped on integer codes sorted by name: the same result as a groupby on the names, without hashing
-    # a million strings for it.
-    codes, names = pd.factorize(backlinks["source_domain"].astype("str"), sort=True)
+    codes, names = linking or _linking_domains(backlinks)
     named = codes >= 0
     shares = pd.Series(in_content[named].astype("float64")).groupby(codes[named]).mean()
-    return pd.Series(shares.to_numpy(), index=pd.Index(names, dtype="object").take(shares.index))
+    return pd.Series(shares.to_numpy(), index=names.take(shares.index))
 
 
 def link_text_scores(backlinks: pd.DataFrame | None, keywords: Sequence[str],
-                     brand_terms: Sequence[str] = (), domains: pd.Series | pd.Index | None = None
-                     ) -> pd.Series | None:
+                     brand_terms: Sequence[str] = (), domains: pd.Series | pd.Index | None = None,
+                     linking: tuple[np.ndarray, pd.Index] | None = None) -> pd.Series | None:
     """Per linking domain (registrable): the best keyword hit among its page titles and anchors (0-1).
 
     `domains`: score only these linking domains (the others are left out of the result), so the titles and
@@ -218,10 +227,11 @@ def link_text_scores(backlinks: pd.DataFrame | None, keywords: Sequence[str],
     hashed. Anchors repeat (brand, URL, "click here"), so each distinct anchor is matched once; titles are
     mostly distinct (one per linking page), so every title is matched where it stands, which costs less than
     finding the distinct ones first (a million links: ~0.3 s to factorise, ~0.15 s to match on two cores).
+    `linking`: `_linking_domains(backlinks)` when already worked out.
     """
     if backlinks is None or backlinks.empty or not any(str(t).strip() for t in (*keywords, *brand_terms)):
         return None
-    codes, names = pd.factorize(backlinks["source_domain"].astype("str"), sort=True)
+    codes, names = linking or _linking_domains(backlinks)
     wanted = codes >= 0
     if domains is not None:
         wanted &= (positions_in(pd.Series(names, dtype="str"), domains) >= 0).take(np.maximum(codes, 0))
@@ -234,7 +244,7 @@ def link_text_scores(backlinks: pd.DataFrame | None, keywords: Sequence[str],
         anchor_codes, distinct = pd.factorize(read["anchor"].fillna("").astype("str"), sort=False)
         best = np.maximum(best, _text_hits(pd.Series(distinct, dtype="str"), keywords, brand_terms)[anchor_codes])
     per_domain = pd.Series(best).groupby(codes[wanted]).max()
-    return pd.Series(per_domain.to_numpy(), index=pd.Index(names, dtype="object").take(per_domain.index))
+    return pd.Series(per_domain.to_numpy(), index=names.take(per_domain.index))
 
 
 def traffic_score(traffic: pd.Series) -> pd.Series:
@@ -257,11 +267,13 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     """
     root = gap_frame["root_domain"] if "root_domain" in gap_frame else gap_frame["domain"]
     parts = pd.DataFrame(index=gap_frame.index)
-    rel = relevance(root, keywords, brand_terms, link_text_scores(backlinks, keywords, brand_terms, root))
-    by_name = relevance(gap_frame["domain"], keywords, brand_terms)  # a subdomain's own name counts too
-    parts["relevance"] = np.fmax(rel.to_numpy(dtype="float64"), by_name.to_numpy(dtype="float64"))
+    linking = _linking_domains(backlinks) if backlinks is not None and not backlinks.empty else None
+    rel = relevance(root, keywords, brand_terms,
+                    link_text_scores(backlinks, keywords, brand_terms, root, linking=linking))
+    parts["relevance"] = np.fmax(rel.to_numpy(dtype="float64"), _subdomain_relevance(gap_frame, root, keywords,
+                                                                                     brand_terms))
     parts["competitors"] = gap_frame["competitors_linked"].to_numpy(dtype="float64") / max(1, n_competitors)
-    shares = content_share(backlinks)
+    shares = content_share(backlinks, linking)
     parts["content"] = _looked_up(root, shares) if len(shares) else np.nan
     parts["authority"] = authority_fit(gap_frame["domain_ascore"]).to_numpy()
     if "risk_score" in gap_frame:  # looked up already: not again among ~450,000 names
@@ -275,6 +287,19 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     parts["traffic"] = traffic_score(gap_frame["organic_traffic"]).to_numpy() \
         if "organic_traffic" in gap_frame else np.nan
     return parts[list(PART_CODES)]
+
+
+def _subdomain_relevance(gap_frame: pd.DataFrame, root: pd.Series, keywords: Sequence[str],
+                         brand_terms: Sequence[str]) -> np.ndarray:
+    """A subdomain's own name counts too ("coffee.blogspot.com"): relevance of the names that are not their
+    registrable domain (NaN elsewhere, and where there are no terms). Where a name is its registrable domain,
+    that domain's relevance already read it: the names are only matched again where they differ."""
+    out = np.full(len(gap_frame), np.nan)
+    names = gap_frame["domain"]
+    differs = np.flatnonzero(as_flags(pc.not_equal(column_strings(names), column_strings(root)), missing=True))
+    if len(differs):
+        out[differs] = relevance(values_at(names, differs), keywords, brand_terms).to_numpy(dtype="float64")
+    return out
 
 
 def _low_risk(risk_score: pd.Series) -> np.ndarray:

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.arrow_strings import column_strings, has_line_break, take_from_chunks
+from lib.arrow_strings import as_flags, column_strings, has_line_break, take_from_chunks
 from lib.frames import values_at
 from lib.parallel import in_slices
 
@@ -84,8 +84,8 @@ def match_rows(texts: pd.Series, pattern: str, case: bool = True) -> np.ndarray:
         return out
     # RE2 answers every text as pandas would answer an ASCII column (the pattern needs none of pandas' rewrites);
     # the non-ASCII texts are then asked again, in Python's re, where RE2 finds the pattern without its \b.
-    out = _filled(pc.match_substring_regex(strings, pattern, ignore_case=not case))
-    other = np.flatnonzero(~_filled(pc.string_is_ascii(strings), True))
+    out = as_flags(pc.match_substring_regex(strings, pattern, ignore_case=not case))
+    other = np.flatnonzero(~as_flags(pc.string_is_ascii(strings), True))
     if len(other):
         other = other[~_ascii_but_symbols(strings, other)]
     if len(other):
@@ -94,10 +94,6 @@ def match_rows(texts: pd.Series, pattern: str, case: bool = True) -> np.ndarray:
         other = other[_contains(rest, relaxed, case) | _contains(rest, _DOTLESS_I, True)]
         out[other] = _contains(values_at(texts, other), pattern, case)
     return out
-
-
-def _filled(flags: pa.ChunkedArray, missing: bool = False) -> np.ndarray:
-    return np.array(pc.fill_null(flags, missing).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 # Constructs on which RE2 may find less than Python's re in non-ASCII text: \w, \d and \s are ASCII-only in
@@ -118,7 +114,7 @@ def _ascii_but_symbols(strings: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray
     """Per row of `rows`: is its text ASCII but for NON_WORD_SYMBOLS? RE2's answer then stands (en and em dashes
     and curly quotes made ~16% of the bench's titles go to Python's re). One match, no copy of the texts with
     the symbols removed (157,000 titles: 0.07 -> 0.05 s)."""
-    return _filled(pc.match_substring_regex(take_from_chunks(strings, rows), _ASCII_OR_SYMBOLS), False)
+    return as_flags(pc.match_substring_regex(take_from_chunks(strings, rows), _ASCII_OR_SYMBOLS), False)
 
 
 def _relaxed(pattern: str, line_breaks: bool) -> str | None:
