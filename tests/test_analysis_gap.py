@@ -322,6 +322,19 @@ def test_with_risk_scores_looks_each_row_up_by_its_registrable_domain():
     assert scored.drop(columns="risk_score").equals(gap)
 
 
+def test_with_risk_scores_of_one_row_per_domain_lined_up_or_not():
+    gap = pd.DataFrame({"domain": pd.array(["a.com", "b.org", "c.net"], dtype="str"),
+                        "root_domain": pd.array(["a.com", "b.org", "c.net"], dtype="str")}, index=[7, 3, 5])
+    lined_up = pd.DataFrame({"domain": pd.array(["a.com", "b.org", "c.net"], dtype="str"), "risk_score": [5, 80, 0]})
+    shuffled = lined_up.iloc[[2, 0, 1]].reset_index(drop=True)
+    one_short = lined_up.iloc[[1, 0]].reset_index(drop=True)
+    for risk in (lined_up, shuffled, one_short):
+        expected = g.with_risk_scores(gap, risk)
+        pd.testing.assert_frame_equal(g.with_risk_scores(gap, risk, one_row_per_domain=True), expected)
+    assert g.with_risk_scores(gap, shuffled, one_row_per_domain=True)["risk_score"].tolist() == [5, 80, 0]
+    assert g.with_risk_scores(gap, one_short)["risk_score"].tolist() == [5, 80, pd.NA]
+
+
 def test_score_gap_equals_the_risk_then_the_priority_parts_in_sequence():
     # The parts that need no risk score are worked out on a second thread; the answer must be the plain one.
     from lib.analysis import priority as pr

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from lib.analysis.risk import RISKY_SCORE
-from lib.arrow_strings import positions_in
+from lib.arrow_strings import as_flags, column_strings, positions_in
 
 MAX_COMPETITORS = 4
 YOU = "backlinks_you"
@@ -375,8 +376,17 @@ def gap_risk(gap_frame: pd.DataFrame, context, referring_domains: Sequence[pd.Da
     return risk
 
 
-def with_risk_scores(gap_frame: pd.DataFrame, risk: pd.DataFrame) -> pd.DataFrame:
+def with_risk_scores(gap_frame: pd.DataFrame, risk: pd.DataFrame, *, one_row_per_domain: bool = False
+                     ) -> pd.DataFrame:
     """The gap frame with each row's `risk_score` (Int64), looked up by its registrable domain in `gap_risk`'s
-    output (the first row of a domain listed twice)."""
-    at = positions_in(gap_frame["root_domain"], risk["domain"])
-    return gap_frame.assign(risk_score=risk["risk_score"].astype("Int64").array.take(at, allow_fill=True))
+    output (the first row of a domain listed twice).
+
+    `one_row_per_domain`: `risk` names each domain once, as gap_risk's output does. Its rows then usually line
+    up with the frame's (one row per registrable domain, in the frame's order), and where they do the scores
+    are used as they stand: comparing the names costs a few milliseconds, looking up ~400,000 ~0.1 s."""
+    scores = risk["risk_score"].astype("Int64").array
+    roots = gap_frame["root_domain"]
+    if one_row_per_domain and len(roots) == len(risk) and as_flags(
+            pc.equal(column_strings(roots), column_strings(risk["domain"]))).all():
+        return gap_frame.assign(risk_score=scores)
+    return gap_frame.assign(risk_score=scores.take(positions_in(roots, risk["domain"]), allow_fill=True))

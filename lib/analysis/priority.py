@@ -323,7 +323,7 @@ def score_gap(gap_frame: pd.DataFrame, n_competitors: int, context: RiskContext,
     """
     def risk_and_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
         risk = gap_risk(gap_frame, context, referring_domains, backlinks)
-        return risk, with_risk_scores(gap_frame, risk)
+        return risk, with_risk_scores(gap_frame, risk, one_row_per_domain=True)
 
     (risk, scored), parts = beside(risk_and_rows, lambda: priority_parts(
         gap_frame, n_competitors, keywords=keywords, brand_terms=brand_terms, backlinks=backlinks))
