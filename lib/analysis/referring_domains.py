@@ -45,8 +45,9 @@ def _from_backlinks(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
         best_page_ascore=("page_ascore", "max"), first_seen=("first_seen", "min"), last_seen=("last_seen", "max"))
     first_rows = np.empty(len(names), dtype=np.int64)
     first_rows[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # written in reverse: each code's first row stays
-    grouped["tld"] = values_at(backlinks["source_tld"], first_rows).to_numpy() if "source_tld" in backlinks else ""
-    grouped.index = pd.Index(np.asarray(names, dtype=object), name="domain")
+    # Text stays in Arrow (str), not Python objects: the table is typed as str afterwards anyway.
+    grouped["tld"] = values_at(backlinks["source_tld"], first_rows).array if "source_tld" in backlinks else ""
+    grouped.index = pd.Index(names, dtype="str", name="domain")
     grouped["lost"] = grouped["live_backlinks"] == 0
     return grouped[grouped.index.notna() & (grouped.index != "")]
 
