@@ -213,7 +213,8 @@ def gap_scoring_runner(frames: dict[str, pd.DataFrame], own: str, backlinks: pd.
 
     def run() -> object:
         scored = pr.score_gap(found.frame, len(competitors), risk.RiskContext(own, BRAND_TERMS, KEYWORDS),
-                              list(frames.values()), backlinks, keywords=KEYWORDS, brand_terms=BRAND_TERMS)
+                              list(frames.values()), backlinks, keywords=KEYWORDS, brand_terms=BRAND_TERMS,
+                              list_facts=found.list_facts)
         shown = gap.filter_gap(scored.frame, gap.GapFilter(categories=("opportunity",)))
         return pr.prioritise(shown, scored.parts)
 

@@ -56,7 +56,7 @@ def score_parts(root: str, source: str, ids: tuple[tuple[str, int | None], ...],
     backlinks = pd.concat(links, ignore_index=True) if links else None
     scored = pr.score_gap(gap.frame, len(gap.competitors), RiskContext(you, brand_terms, keywords, countries),
                           [state.frame_by_id(i) for i in ref_ids], backlinks, keywords=keywords,
-                          brand_terms=brand_terms)
+                          brand_terms=brand_terms, list_facts=gap.list_facts)
     return scored.parts, scored.risk, scored.frame
 
 

@@ -246,6 +246,59 @@ def test_risk_facts_without_referring_domains_are_blank_not_missing():
     assert facts["domain_ascore"].tolist() == RISK_GAP["domain_ascore"].tolist()
 
 
+def _random_lists(data, own_roots: bool) -> dict[str, pd.DataFrame]:
+    """Referring Domains lists of you and one competitor, hosts under a few registrable domains."""
+    from hypothesis import strategies as st
+
+    lists = {}
+    for name in (YOU, "c1.com"):
+        rows = data.draw(st.lists(st.tuples(st.sampled_from(["a.com", "b.org", "c.net"]),
+                                            st.sampled_from(["", "www.", "blog."]), st.integers(0, 9),
+                                            st.sampled_from(["US", "DE", None]), st.integers(1, 28)), max_size=6))
+        frame = pd.DataFrame({
+            "domain": pd.array([root if own_roots else host + root for root, host, *_ in rows], dtype="str"),
+            "root_domain": pd.array([root for root, *_ in rows], dtype="str"),
+            "backlinks": pd.array([ip + 1 for _, _, ip, *_ in rows], dtype="Int64"),
+            "ip": pd.array([f"1.2.3.{ip}" for _, _, ip, *_ in rows], dtype="str"),
+            "country": pd.array([country for *_, country, _ in rows], dtype="str"),
+            "first_seen": pd.to_datetime([f"2024-02-{day:02d}" for *_, day in rows]),
+        })
+        if data.draw(st.booleans()):
+            frame = frame.drop(columns=data.draw(st.sampled_from(["ip", "country", "first_seen"])))
+        lists[name] = frame
+    return lists
+
+
+def test_list_facts_are_the_facts_risk_facts_looks_up_in_the_lists():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.data(), st.booleans())
+    def check(data, own_roots):
+        lists = _random_lists(data, own_roots)
+        gap = g.gap_from_referring_domains(lists, YOU, ("c1.com",))
+        expected = g.risk_facts(gap.frame, list(lists.values()))
+        pd.testing.assert_frame_equal(g.risk_facts(gap.frame, [], gap.list_facts), expected)
+
+    check()
+
+
+def test_list_facts_of_names_that_are_their_own_registrable_domains_look_nothing_up(monkeypatch):
+    lists = {YOU: pd.DataFrame({"domain": ["a.com", "b.org"], "root_domain": ["a.com", "b.org"],
+                                "backlinks": [1, 2], "ip": ["1.1.1.1", "2.2.2.2"], "country": ["US", "DE"]}),
+             "c1.com": pd.DataFrame({"domain": ["b.org", "c.net"], "root_domain": ["b.org", "c.net"],
+                                     "backlinks": [3, 4], "ip": ["9.9.9.9", "3.3.3.3"], "country": ["FR", "IT"]})}
+
+    def no_lookup(*args):
+        raise AssertionError("looked names up")
+
+    monkeypatch.setattr(g, "positions_in", no_lookup)
+    gap = g.gap_from_referring_domains(lists, YOU, ("c1.com",))
+    assert gap.list_facts.to_dict("list") == {"ip": ["1.1.1.1", "2.2.2.2", "3.3.3.3"], "country": ["US", "DE", "IT"]}
+    assert g.gap_from_export(export_long(), YOU, COMPETITORS).list_facts is None
+
+
 def _risk_rows(risk: pd.DataFrame) -> list[tuple]:
     """Riskiest first, then by name (gap_risk promises no order: its rows are looked up by domain)."""
     rows = [tuple(r) for r in risk[["domain", "risk_score", "markers", "backlinks", "basis"]].itertuples(index=False)]

@@ -315,14 +315,16 @@ class ScoredGap:
 
 def score_gap(gap_frame: pd.DataFrame, n_competitors: int, context: RiskContext,
               referring_domains: Sequence[pd.DataFrame | None] = (), backlinks: pd.DataFrame | None = None, *,
-              keywords: Sequence[str] = (), brand_terms: Sequence[str] = ()) -> ScoredGap:
+              keywords: Sequence[str] = (), brand_terms: Sequence[str] = (),
+              list_facts: pd.DataFrame | None = None) -> ScoredGap:
     """Every gap row's risk score (lib.analysis.gap.gap_risk) and priority parts.
 
     The parts that need no risk score (relevance from names, titles and anchors; the content share) are worked
-    out on a second thread while the risk is scored: neither needs the other.
+    out on a second thread while the risk is scored: neither needs the other. `list_facts`: the Gap's, when it
+    was computed from `referring_domains` (lib.analysis.gap.risk_facts).
     """
     def risk_and_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
-        risk = gap_risk(gap_frame, context, referring_domains, backlinks)
+        risk = gap_risk(gap_frame, context, referring_domains, backlinks, list_facts)
         return risk, with_risk_scores(gap_frame, risk, one_row_per_domain=True)
 
     (risk, scored), parts = beside(risk_and_rows, lambda: priority_parts(

@@ -47,7 +47,8 @@ def gap_section(inputs: Inputs) -> Section:
     context = RiskContext(workspace.own_domain, workspace.brand_terms, workspace.target_keywords,
                           home_countries(workspace.id, root))
     scored = pr.score_gap(gap.frame, len(gap.competitors), context, refs, backlinks,
-                          keywords=workspace.target_keywords, brand_terms=workspace.brand_terms)
+                          keywords=workspace.target_keywords, brand_terms=workspace.brand_terms,
+                          list_facts=gap.list_facts)
     # Prospects only, and none the audit would call risky: a client report recommends no link from those.
     prospects = g.filter_gap(scored.frame, g.GapFilter(("opportunity",), exclude_risky=True))
     ranked = pr.prioritise(prospects, scored.parts, pr.load_weights(workspace.id, root))
