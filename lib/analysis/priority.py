@@ -145,7 +145,7 @@ def relevance(domains: pd.Series, keywords: Sequence[str], brand_terms: Sequence
 
     NaN for every domain when the workspace has no keywords or brand terms: nothing to be relevant to.
     """
-    if not any(str(t).strip() for t in (*keywords, *brand_terms)):
+    if not _has_terms(keywords, brand_terms):
         return pd.Series(np.nan, index=domains.index)
     # Domain names glue words together ("coffeegrinderreviews"): match with separators removed, and only
     # longer keyword words, as lib.analysis.categories does, so "pour" does not hit "pourquoi".
@@ -191,32 +191,59 @@ def authority_fit(ascore: pd.Series) -> pd.Series:
     return pd.Series(np.where(np.isnan(values), np.nan, fit), index=ascore.index)
 
 
-def _linking_domains(backlinks: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+def _linking_domains(backlinks: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
     """Each link's registrable domain as an integer code (-1 where missing), and the names by code, sorted.
 
     Grouping on the codes gives the same result as a groupby on the names without hashing a million strings
-    for each grouping; priority_parts factorises once for both of its groupings."""
+    for each grouping; priority_parts factorises once for all of its groupings and lookups."""
     codes, names = pd.factorize(backlinks["source_domain"].astype("str"), sort=True)
-    return codes, pd.Index(names, dtype="object")
+    return codes, pd.Series(names, dtype="str")
 
 
-def content_share(backlinks: pd.DataFrame | None,
-                  linking: tuple[np.ndarray, pd.Index] | None = None) -> pd.Series:
-    """Per linking domain (registrable): share of its backlinks that are text links and not sitewide.
-    `linking`: `_linking_domains(backlinks)` when already worked out."""
-    if backlinks is None or backlinks.empty:
-        return pd.Series(dtype="float64")
+def _content_share_by_code(backlinks: pd.DataFrame, codes: np.ndarray, size: int) -> np.ndarray:
+    """content_share per linking-domain code (every code has links)."""
     in_content = (backlinks["link_type"].astype("str") == "text").to_numpy(bool) & \
         ~backlinks["sitewide"].to_numpy(bool)
-    codes, names = linking or _linking_domains(backlinks)
     named = codes >= 0
-    shares = pd.Series(in_content[named].astype("float64")).groupby(codes[named]).mean()
-    return pd.Series(shares.to_numpy(), index=names.take(shares.index))
+    return np.bincount(codes[named], weights=in_content[named], minlength=size) / np.maximum(
+        np.bincount(codes[named], minlength=size), 1)
+
+
+def content_share(backlinks: pd.DataFrame | None) -> pd.Series:
+    """Per linking domain (registrable): share of its backlinks that are text links and not sitewide."""
+    if backlinks is None or backlinks.empty:
+        return pd.Series(dtype="float64")
+    codes, names = _linking_domains(backlinks)
+    return pd.Series(_content_share_by_code(backlinks, codes, len(names)), index=pd.Index(names, dtype="object"))
+
+
+def _text_scores_by_code(backlinks: pd.DataFrame, keywords: Sequence[str], brand_terms: Sequence[str],
+                         codes: np.ndarray, size: int, listed: np.ndarray | None) -> np.ndarray:
+    """link_text_scores per linking-domain code: NaN for a code with no link read (`listed`: the codes to read,
+    None for all)."""
+    wanted = codes >= 0
+    if listed is not None:
+        wanted &= listed.take(np.maximum(codes, 0))
+    read = backlinks[[c for c in ("source_title", "anchor") if c in backlinks]]
+    read = read if wanted.all() else rows_where(read, wanted)
+    best = np.zeros(len(read))
+    if "source_title" in read:
+        best = _text_hits(read["source_title"].fillna("").astype("str"), keywords, brand_terms)
+    if "anchor" in read:
+        anchor_codes, distinct = pd.factorize(read["anchor"].fillna("").astype("str"), sort=False)
+        best = np.maximum(best, _text_hits(pd.Series(distinct, dtype="str"), keywords, brand_terms)[anchor_codes])
+    per_code = np.full(size, -np.inf)
+    np.maximum.at(per_code, codes[wanted], best)
+    return np.where(np.isneginf(per_code), np.nan, per_code)
+
+
+def _has_terms(keywords: Sequence[str], brand_terms: Sequence[str]) -> bool:
+    return any(str(t).strip() for t in (*keywords, *brand_terms))
 
 
 def link_text_scores(backlinks: pd.DataFrame | None, keywords: Sequence[str],
-                     brand_terms: Sequence[str] = (), domains: pd.Series | pd.Index | None = None,
-                     linking: tuple[np.ndarray, pd.Index] | None = None) -> pd.Series | None:
+                     brand_terms: Sequence[str] = (), domains: pd.Series | pd.Index | None = None
+                     ) -> pd.Series | None:
     """Per linking domain (registrable): the best keyword hit among its page titles and anchors (0-1).
 
     `domains`: score only these linking domains (the others are left out of the result), so the titles and
@@ -227,24 +254,14 @@ def link_text_scores(backlinks: pd.DataFrame | None, keywords: Sequence[str],
     hashed. Anchors repeat (brand, URL, "click here"), so each distinct anchor is matched once; titles are
     mostly distinct (one per linking page), so every title is matched where it stands, which costs less than
     finding the distinct ones first (a million links: ~0.3 s to factorise, ~0.15 s to match on two cores).
-    `linking`: `_linking_domains(backlinks)` when already worked out.
     """
-    if backlinks is None or backlinks.empty or not any(str(t).strip() for t in (*keywords, *brand_terms)):
+    if backlinks is None or backlinks.empty or not _has_terms(keywords, brand_terms):
         return None
-    codes, names = linking or _linking_domains(backlinks)
-    wanted = codes >= 0
-    if domains is not None:
-        wanted &= (positions_in(pd.Series(names, dtype="str"), domains) >= 0).take(np.maximum(codes, 0))
-    read = backlinks[[c for c in ("source_title", "anchor") if c in backlinks]]
-    read = read if wanted.all() else rows_where(read, wanted)
-    best = np.zeros(len(read))
-    if "source_title" in read:
-        best = _text_hits(read["source_title"].fillna("").astype("str"), keywords, brand_terms)
-    if "anchor" in read:
-        anchor_codes, distinct = pd.factorize(read["anchor"].fillna("").astype("str"), sort=False)
-        best = np.maximum(best, _text_hits(pd.Series(distinct, dtype="str"), keywords, brand_terms)[anchor_codes])
-    per_domain = pd.Series(best).groupby(codes[wanted]).max()
-    return pd.Series(per_domain.to_numpy(), index=names.take(per_domain.index))
+    codes, names = _linking_domains(backlinks)
+    listed = None if domains is None else positions_in(names, domains) >= 0
+    best = _text_scores_by_code(backlinks, keywords, brand_terms, codes, len(names), listed)
+    scored = ~np.isnan(best)
+    return pd.Series(best[scored], index=pd.Index(names[scored], dtype="object"))
 
 
 def traffic_score(traffic: pd.Series) -> pd.Series:
@@ -267,14 +284,23 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     """
     root = gap_frame["root_domain"] if "root_domain" in gap_frame else gap_frame["domain"]
     parts = pd.DataFrame(index=gap_frame.index)
-    linking = _linking_domains(backlinks) if backlinks is not None and not backlinks.empty else None
-    rel = relevance(root, keywords, brand_terms,
-                    link_text_scores(backlinks, keywords, brand_terms, root, linking=linking))
-    parts["relevance"] = np.fmax(rel.to_numpy(dtype="float64"), _subdomain_relevance(gap_frame, root, keywords,
-                                                                                     brand_terms))
+    relevant = relevance(root, keywords, brand_terms).to_numpy(dtype="float64")  # from the names
+    content = np.full(len(root), np.nan)
+    if backlinks is not None and not backlinks.empty:
+        # Each row's registrable domain among the links' domains, looked up once for the titles and anchors and
+        # for the content share (each looked the names up again: ~0.05 s per lookup of ~400,000 names).
+        codes, names = _linking_domains(backlinks)
+        at = positions_in(root, names)
+        linked = at >= 0
+        if _has_terms(keywords, brand_terms):
+            listed = np.zeros(len(names), dtype=bool)
+            listed[at[linked]] = True
+            best = _text_scores_by_code(backlinks, keywords, brand_terms, codes, len(names), listed)
+            relevant = np.maximum(relevant, np.where(linked, np.nan_to_num(best[np.maximum(at, 0)]), 0.0))
+        content = np.where(linked, _content_share_by_code(backlinks, codes, len(names))[np.maximum(at, 0)], np.nan)
+    parts["relevance"] = np.fmax(relevant, _subdomain_relevance(gap_frame, root, keywords, brand_terms))
     parts["competitors"] = gap_frame["competitors_linked"].to_numpy(dtype="float64") / max(1, n_competitors)
-    shares = content_share(backlinks, linking)
-    parts["content"] = _looked_up(root, shares) if len(shares) else np.nan
+    parts["content"] = content
     parts["authority"] = authority_fit(gap_frame["domain_ascore"]).to_numpy()
     if "risk_score" in gap_frame:  # looked up already: not again among ~450,000 names
         parts["low_risk"] = _low_risk(gap_frame["risk_score"])
