@@ -38,12 +38,22 @@ def as_flags(flags: pa.Array | pa.ChunkedArray, missing: bool = False) -> np.nda
     return np.array(pc.fill_null(flags, missing).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def positions_in(values: pd.Series | pd.Index, lookup: pd.Series | pd.Index) -> np.ndarray:
+def positions_in(values: pd.Series | pd.Index, lookup: pd.Series | pd.Index, *, unique: bool = False
+                 ) -> np.ndarray:
     """Where each text value is in `lookup` (its first position there), -1 where it is not: for text,
     `pd.Index(lookup).get_indexer(values)` on a unique lookup. A missing value finds a missing one.
 
     Arrow's hash table of the strings: pandas builds one of Python strings, ~4× slower for 400,000 domains.
+    `unique`: each side holds each text once (group keys, factorised names). The hash table is then built of the
+    smaller side and the answer turned around: ~100,000 link domains among ~400,000 listed ones took 4× longer
+    hashing the larger side.
     """
+    if unique and len(lookup) > len(values):
+        back = positions_in(lookup, values)
+        out = np.full(len(values), -1, dtype=np.int64)
+        found = back >= 0
+        out[back[found]] = np.flatnonzero(found)
+        return out
     needles = column_strings(values.to_series() if isinstance(values, pd.Index) else values)
     haystack = column_strings(lookup.to_series() if isinstance(lookup, pd.Index) else lookup)
     found = pc.index_in(needles, value_set=haystack.combine_chunks())

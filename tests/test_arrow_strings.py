@@ -205,3 +205,12 @@ def test_positions_in_equal_pandas_get_indexer(values, lookup):
         index = pd.Index(lookup, dtype=kind)
         assert positions_in(pd.Series(values, dtype=kind), index).tolist() == \
             index.get_indexer(pd.Series(values, dtype=kind)).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab.\u00e9", max_size=4) | st.none(), max_size=30, unique=True),
+       st.lists(st.text(alphabet="ab.\u00e9", max_size=4) | st.none(), max_size=30, unique=True))
+def test_positions_in_of_unique_sides_hashes_either_side_with_the_same_answer(values, lookup):
+    # With unique=True the smaller side is hashed and the answer turned around.
+    as_values, as_lookup = pd.Series(values, dtype="str"), pd.Index(lookup, dtype="str")
+    assert positions_in(as_values, as_lookup, unique=True).tolist() == positions_in(as_values, as_lookup).tolist()

@@ -81,7 +81,7 @@ def _outer_join(from_export: pd.DataFrame, from_links: pd.DataFrame) -> pd.DataF
     """from_export.join(from_links, how="outer", suffixes=("", "_links")) up to row order (the table is sorted
     afterwards on keys that end with the unique domain): both indexes are unique, so one Arrow lookup places
     every export domain among the link domains; pandas' join sorted and aligned 100,000 Python strings."""
-    links_at = positions_in(from_export.index, from_links.index)
+    links_at = positions_in(from_export.index, from_links.index, unique=True)
     links_only = np.setdiff1d(np.arange(len(from_links)), links_at[links_at >= 0], assume_unique=True)
     renamed = {c: f"{c}_links" if c in from_export.columns else c for c in from_links.columns}
     export_rows = from_export.assign(**{renamed[c]: from_links[c].array.take(links_at, allow_fill=True)

@@ -266,7 +266,7 @@ def _with_link_dates(refs: pd.DataFrame, link_first_seen: pd.Series) -> pd.DataF
     """refs.combine_first(link facts' first_seen), by one index lookup instead of an outer join of two
     ~100,000-name string indexes: a missing first_seen of a listed domain is filled from its links, and
     domains only the links know are added with that date alone (no score, IP or country)."""
-    where = positions_in(link_first_seen.index, refs.index)
+    where = positions_in(link_first_seen.index, refs.index, unique=True)  # both grouped: one row per name
     listed = where >= 0
     first_seen = refs["first_seen"].to_numpy(dtype="datetime64[ns]").copy()
     from_links = link_first_seen.to_numpy(dtype="datetime64[ns]")
@@ -451,7 +451,7 @@ def backlink_risk(backlinks: pd.DataFrame, context: RiskContext, referring_domai
     domain_mask |= np.where(links.onto(domain_mask.index, _money_page_only(backlinks, links), False),
                             _BIT["money_page_only"], 0)
     # Each link takes its domain's mask through the domain codes (0 for a domain without facts).
-    where = positions_in(links.uniques, domain_mask.index)
+    where = positions_in(links.uniques, domain_mask.index, unique=True)
     per_domain = np.where(where >= 0, domain_mask.to_numpy().take(np.maximum(where, 0)), 0)
     of_link = np.where(links.valid, per_domain.take(np.maximum(links.codes, 0)) if len(per_domain) else 0, 0)
     mask = _link_masks(backlinks, context) | pd.Series(of_link.astype("int64"), index=backlinks.index)
