@@ -296,3 +296,26 @@ def test_domain_markers_are_the_same_when_their_two_halves_run_on_two_threads(mo
     pd.testing.assert_frame_equal(on_one, on_two)
     assert {"link_network", "spam_tld", "keyword_domain", "low_authority", "country_mismatch"} <= \
         markers_of(on_two, names[0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a.com", "b.org", "c.net", "d.io", "e.de", None]),
+                          st.none() | st.integers(0, 100), st.sampled_from(["1.2.3.4", "", None]),
+                          st.sampled_from(["US", "DE", None]), st.none() | st.integers(1, 28)),
+                max_size=8),
+       st.booleans())
+def test_listed_facts_of_a_list_naming_each_domain_once_equal_the_grouped_facts(rows, dedupe):
+    # A list naming each registrable domain once skips the grouping: the answer must be the grouping's.
+    if dedupe:
+        rows = list({row[0]: row for row in rows}.values())
+    refs = pd.DataFrame({
+        "root_domain": pd.array([r[0] for r in rows], dtype="str"),
+        "domain_ascore": pd.array([r[1] for r in rows], dtype="Int64"),
+        "ip": pd.array([r[2] for r in rows], dtype="str"), "country": pd.array([r[3] for r in rows], dtype="str"),
+        "first_seen": pd.to_datetime([f"2024-03-{r[4]:02d}" if r[4] else None for r in rows]).as_unit("ns"),
+    })
+    grouped = pd.DataFrame({"domain": refs["root_domain"], "ascore": refs["domain_ascore"].astype("Float64"),
+                            "ip": refs["ip"], "country": refs["country"], "first_seen": refs["first_seen"]}).groupby(
+        "domain", sort=False).agg(ascore=("ascore", "max"), ip=("ip", "first"), country=("country", "first"),
+                                  first_seen=("first_seen", "min")).assign(listed=True)
+    pd.testing.assert_frame_equal(risk._listed_facts(refs), grouped)

@@ -230,15 +230,7 @@ def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFram
     `listed`: whether `referring_domains` names it (else only backlinks do)."""
     parts = []
     if referring_domains is not None and len(referring_domains):
-        refs = referring_domains
-        parts.append(pd.DataFrame({
-            "domain": _domain_key(refs),
-            "ascore": refs["domain_ascore"].astype("Float64"),
-            "ip": refs["ip"] if "ip" in refs else "", "country": refs["country"] if "country" in refs else "",
-            "first_seen": refs["first_seen"] if "first_seen" in refs else pd.NaT,
-        }).groupby("domain", sort=False).agg(ascore=("ascore", "max"), ip=("ip", "first"),
-                                             country=("country", "first"), first_seen=("first_seen", "min"))
-                     .assign(listed=True))
+        parts.append(_listed_facts(referring_domains))
     if backlinks is not None and len(backlinks):
         links = links or _LinkDomains(backlinks)
         # Grouped on the integer codes (first-appearance order, as groupby(sort=False) on the names).
@@ -260,6 +252,25 @@ def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFram
     facts["ip"] = facts["ip"].fillna("").astype("str")
     facts["country"] = facts["country"].fillna("").astype("str")
     return facts
+
+
+def _listed_facts(refs: pd.DataFrame) -> pd.DataFrame:
+    """The list's facts per registrable domain (ascore, ip, country, first_seen; listed), in first-appearance order.
+
+    A list naming each registrable domain once (the Gap's, one row per domain) needs no grouping: counting its
+    distinct names costs a fraction of grouping ~400,000 names with a first IP and country each (~0.1 s)."""
+    rows = pd.DataFrame({
+        "domain": _domain_key(refs),
+        "ascore": refs["domain_ascore"].astype("Float64"),
+        "ip": refs["ip"] if "ip" in refs else "", "country": refs["country"] if "country" in refs else "",
+        "first_seen": refs["first_seen"] if "first_seen" in refs else pd.NaT,
+    })
+    names = column_strings(rows["domain"])
+    if names.null_count == 0 and pc.count_distinct(names).as_py() == len(rows):
+        return rows.set_index("domain").assign(listed=True)
+    return rows.groupby("domain", sort=False).agg(ascore=("ascore", "max"), ip=("ip", "first"),
+                                                  country=("country", "first"), first_seen=("first_seen", "min")
+                                                  ).assign(listed=True)
 
 
 def _with_link_dates(refs: pd.DataFrame, link_first_seen: pd.Series) -> pd.DataFrame:
