@@ -223,10 +223,7 @@ class _Decision:
         self.domains = domains
         self.category = np.full(len(domains), "", dtype=object)
         self.reason = np.full(len(domains), "", dtype=object)
-
-    @property
-    def open(self) -> np.ndarray:
-        return self.category == ""
+        self.open = np.ones(len(domains), dtype=bool)  # kept beside the categories: comparing text costs more
 
     def decide(self, category: str, codes, reasons) -> None:
         codes = np.asarray(codes, dtype=np.int64)
@@ -234,12 +231,13 @@ class _Decision:
         keep = self.open[codes]
         self.category[codes[keep]] = category
         self.reason[codes[keep]] = reasons[keep]
+        self.open[codes[keep]] = False
 
 
-def _majority(hit: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
-    """Codes of the domains where at least half of the rows hit."""
-    hits = np.bincount(codes, weights=hit.astype(float), minlength=size)
-    total = np.bincount(codes, minlength=size)
+def _majority(hit: np.ndarray, codes: np.ndarray, size: int, total: np.ndarray | None = None) -> np.ndarray:
+    """Codes of the domains where at least half of the rows hit (`total`: the rows per code, when counted)."""
+    hits = np.bincount(codes, weights=hit, minlength=size)
+    total = np.bincount(codes, minlength=size) if total is None else total
     return np.flatnonzero((total > 0) & (hits >= MAJORITY * total))
 
 
@@ -309,7 +307,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     if refdomains is not None:
         others = refdomains["root_domain"][positions_in(refdomains["root_domain"], sampled) < 0]
         names.append(pd.Series(pd.unique(others), dtype="str"))
-    domains = pd.Index(pd.concat(names, ignore_index=True).to_numpy(dtype=object), dtype="object")
+    domains = pd.Index(pd.concat(names, ignore_index=True), dtype="str")
     if domains.empty:
         return _empty()
     size = len(domains)
@@ -321,6 +319,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     by_length = sorted(terms, key=len, reverse=True)
     title_keywords = rf"\b(?:{'|'.join(re.escape(t) for t in by_length)})(?:s|es)?\b" if terms else None
     hits = _row_hits(rows, title_keywords) if rows is not None else {}
+    totals = np.bincount(row_codes, minlength=size) if rows is not None else None  # sampled rows per domain
 
     # 1. the user's own word
     if overrides:
@@ -339,7 +338,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     if rows is not None:
         codes = row_codes
         hit = hits["source_title"][_SPAM_TITLE]
-        fired = _majority(hit, codes, size)
+        fired = _majority(hit, codes, size, totals)
         words = _evidence(rows["source_title"], hit, codes, _SPAM_WORDS, fired, "spam")
         decision.decide("suspicious", fired, "Linking page titles mention '" + words + "'")
 
@@ -366,7 +365,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
             if not pattern or rows.empty:
                 continue
             hit = hits[column][pattern]
-            fired = _majority(hit, codes, size)
+            fired = _majority(hit, codes, size, totals)
             fired = fired[decision.open[fired]]
             if fired.size:
                 words = _evidence(rows[column], hit, codes, pattern, fired, label)
@@ -377,7 +376,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
         codes = row_codes
         sitewide = rows["sitewide"].to_numpy(dtype=bool)
         enough = np.bincount(codes, minlength=size) >= SITEWIDE_MIN_LINKS
-        fired = _majority(sitewide, codes, size)
+        fired = _majority(sitewide, codes, size, totals)
         decision.decide("partner", fired[enough[fired]],
                         "Most of its links are sitewide (footer, sidebar or blogroll), as partners' and sponsors' are")
 
@@ -391,7 +390,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
         if rows is not None:
             codes = row_codes
             hit = hits["source_title"][title_keywords]
-            fired = np.unique(codes[hit])
+            fired = np.flatnonzero(np.bincount(codes[hit], minlength=size))
             fired = fired[decision.open[fired]]
             if fired.size:
                 words = _evidence(rows["source_title"], hit, codes, title_keywords, fired, "keyword")
@@ -404,13 +403,13 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
         if rows is not None:
             codes = row_codes
             hit = hits["source_host"][_BLOG_HOST] | hits["source_url"][_BLOG_URL]
-            decision.decide("industry_blog", _majority(hit, codes, size), blog)
+            decision.decide("industry_blog", _majority(hit, codes, size, totals), blog)
         fallback = "No rule fired; set target keywords on the Anchors page to recognise sites of your industry"
 
     # 10. nothing fired
     decision.decide("suspicious", np.flatnonzero(decision.open), fallback)
     return pd.DataFrame({
-        "domain": pd.array(domains.to_numpy(), dtype="str"),
+        "domain": domains.array,
         "category": pd.array(decision.category, dtype="str"),
         "category_reason": pd.array(decision.reason, dtype="str"),
     })
@@ -423,7 +422,7 @@ def _refdomain_rows(referring_domains: pd.DataFrame) -> pd.DataFrame:
         from lib.domains import registrable_domains
 
         root = registrable_domains(referring_domains["domain"].fillna("").astype("str"))
-    frame = pd.DataFrame({"root_domain": root.fillna("").astype("str").to_numpy()})
+    frame = pd.DataFrame({"root_domain": root.fillna("").astype("str").array})
     if "category" in referring_domains:
-        frame["category"] = referring_domains["category"].fillna("").astype("str").to_numpy()
-    return frame[frame["root_domain"] != ""]
+        frame["category"] = referring_domains["category"].fillna("").astype("str").array
+    return frame[(frame["root_domain"] != "").to_numpy(bool)]

@@ -29,9 +29,12 @@ def extract_first(texts: pd.Series, pattern: str) -> pd.Series:
     text = texts.fillna("").astype("str")
     if text.empty:
         return pd.Series(pd.array([], dtype="str"), index=texts.index, name=GROUP)
-    plain = (text.str.isascii() & ~text.str.contains("\n", regex=False)).to_numpy(bool)
+    strings = column_strings(text)
+    plain = as_flags(pc.string_is_ascii(strings))
+    if has_line_break(strings):  # (a scan of the bytes: searching each text for one cost more than the regex)
+        plain &= ~text.str.contains("\n", regex=False).to_numpy(bool)
     # struct_field keeps the struct's nulls (rows that did not match); .field() would not.
-    found = pc.struct_field(pc.extract_regex(pa.array(text.array), pattern), [0])
+    found = pc.struct_field(pc.extract_regex(strings, pattern), [0])
     missing = texts.isna().to_numpy(bool)
     if plain.all() and not missing.any():  # (nearly always) Arrow's answer as it is: no Python string per row
         return pd.Series(pd.array(found, dtype="str"), index=texts.index, name=GROUP)
