@@ -1,4 +1,4 @@
-"""Row selection of big frames."""
+"""Row selection of big frames, and per-code reductions of their columns (no groupby of a million rows)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,22 @@ def rows_at(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     threads = None if len(positions) >= PARALLEL_MIN_ROWS and frame.shape[1] > 1 else 1
     columns = each(lambda name: values_at(frame[name], positions).array, list(frame.columns), threads)
     return pd.DataFrame(dict(zip(frame.columns, columns)), index=frame.index.take(positions))
+
+
+def max_by_code(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """The largest value per code (0..size-1), NaN where a code has no value but NaN: ufunc.at, no hashing
+    or sorting of a million codes (pandas' groupby max took ~0.05 s of one core for a million rows)."""
+    best = np.full(size, -np.inf)
+    np.maximum.at(best, codes, np.where(np.isnan(values), -np.inf, values))
+    best[np.isneginf(best)] = np.nan
+    return best
+
+
+def earliest_by_code(codes: np.ndarray, dates: np.ndarray, size: int) -> np.ndarray:
+    """The earliest datetime64 per code (0..size-1), NaT where a code has none; the dates' unit kept."""
+    values = dates.view(np.int64)
+    missing, latest = np.iinfo(np.int64).min, np.iinfo(np.int64).max  # NaT is the smallest int64
+    earliest = np.full(size, latest, dtype=np.int64)
+    np.minimum.at(earliest, codes, np.where(values == missing, latest, values))
+    earliest[earliest == latest] = missing
+    return earliest.view(dates.dtype)

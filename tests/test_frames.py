@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import frames, parallel
-from lib.frames import rows_at, rows_where, values_at
+from lib.frames import earliest_by_code, max_by_code, rows_at, rows_where, values_at
 
 
 def mixed(n: int) -> pd.DataFrame:
@@ -94,3 +94,21 @@ def test_rows_at_equals_frame_take_with_each_column_taken_on_the_pool(monkeypatc
 def test_rows_at_keeps_repeated_column_names():
     frame = pd.DataFrame([[1, "a"], [2, "b"], [3, "c"]], columns=["x", "x"])
     pd.testing.assert_frame_equal(rows_at(frame, np.array([2, 0])), frame.take([2, 0]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.none() | st.integers(0, 100), st.none() | st.integers(1, 28)),
+                max_size=20))
+def test_reductions_by_code_equal_pandas_groupby(rows):
+    size = 6  # codes 5 (and any not drawn) have no row: NaN / NaT
+    codes = np.array([r[0] for r in rows], dtype=np.int64)
+    values = pd.array([r[1] for r in rows], dtype="Int64")
+    dates = pd.to_datetime([f"2024-05-{r[2]:02d}" if r[2] else None for r in rows]).as_unit("s")
+    grouped = pd.DataFrame({"value": values, "date": dates}).groupby(codes).agg(value=("value", "max"),
+                                                                               date=("date", "min"))
+    grouped = grouped.reindex(range(size))
+    best = max_by_code(codes, values.to_numpy(dtype="float64", na_value=np.nan), size)
+    np.testing.assert_array_equal(best, grouped["value"].to_numpy(dtype="float64", na_value=np.nan))
+    earliest = earliest_by_code(codes, dates.to_numpy(), size)
+    assert earliest.dtype == np.dtype("datetime64[s]")
+    np.testing.assert_array_equal(earliest, grouped["date"].to_numpy())

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from lib.analysis.risk import RISKY_SCORE
 from lib.arrow_strings import as_flags, column_strings, positions_in
-from lib.frames import values_at
+from lib.frames import max_by_code, values_at
 
 MAX_COMPETITORS = 4
 YOU = "backlinks_you"
@@ -107,14 +107,6 @@ def _first_index(codes: np.ndarray, n: int) -> np.ndarray:
     return first
 
 
-def _max_by(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Largest value per code, NaN where a code has none (ufunc.at: no hashing of a million codes)."""
-    best = np.full(n, -np.inf)
-    np.maximum.at(best, codes, np.where(np.isnan(values), -np.inf, values))
-    best[np.isneginf(best)] = np.nan
-    return best
-
-
 def _traffic(frame: pd.DataFrame) -> pd.Series | None:
     for name in TRAFFIC_COLUMNS:
         if name in frame.columns:
@@ -136,7 +128,7 @@ def _build(domain: pd.Series, root: pd.Series, member: np.ndarray, backlinks: np
     matrix = np.bincount(codes * k + member, weights=backlinks, minlength=n * k).reshape(n, k).astype(np.int64)
     # An export row with 0 backlinks to a compared domain means it does not link there.
     linked = matrix > 0
-    scores = _max_by(codes, ascore.to_numpy(dtype="float64", na_value=np.nan), n)
+    scores = max_by_code(codes, ascore.to_numpy(dtype="float64", na_value=np.nan), n)
     first = _first_index(codes, n)
     out = {
         "domain": pd.Series(uniques, dtype="str").array,
@@ -148,7 +140,7 @@ def _build(domain: pd.Series, root: pd.Series, member: np.ndarray, backlinks: np
         out[column] = matrix[:, i]
     frame = pd.DataFrame(out)
     if traffic is not None:
-        frame["organic_traffic"] = _max_by(codes, traffic.to_numpy(dtype="float64", na_value=np.nan)[keep], n)
+        frame["organic_traffic"] = max_by_code(codes, traffic.to_numpy(dtype="float64", na_value=np.nan)[keep], n)
     frame = pd.concat([frame, categorize(linked, matrix)], axis=1)
     return Gap(frame, you, competitors, source, notes)
 

@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from lib.analysis.anchors import AnchorContext, exact_match_mask
 from lib.analysis.text import extract_first, match_rows, sliced
 from lib.arrow_strings import column_strings, positions_in
-from lib.frames import rows_where, values_at
+from lib.frames import earliest_by_code, max_by_code, rows_where, values_at
 from lib.parallel import PARALLEL_MIN_ROWS, beside
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
@@ -233,12 +233,14 @@ def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFram
         parts.append(_listed_facts(referring_domains))
     if backlinks is not None and len(backlinks):
         links = links or _LinkDomains(backlinks)
-        # Grouped on the integer codes (first-appearance order, as groupby(sort=False) on the names).
-        from_links = pd.DataFrame({"ascore": backlinks["page_ascore"].array[links.valid],
-                                   "first_seen": backlinks["first_seen"].array[links.valid]}).groupby(
-            links.codes[links.valid], sort=True).agg(ascore=("ascore", "max"), first_seen=("first_seen", "min"))
-        from_links.index = pd.Index(links.uniques.take(from_links.index), name="domain")
-        from_links["ascore"] = from_links["ascore"].astype("Float64")
+        # Reduced on the integer codes (every code has a link; first-appearance order, as groupby(sort=False) on
+        # the names would give).
+        codes, size = links.codes[links.valid], len(links.uniques)
+        ascore = backlinks["page_ascore"].to_numpy(dtype="float64", na_value=np.nan)[links.valid]
+        from_links = pd.DataFrame({
+            "ascore": pd.array(max_by_code(codes, ascore, size), dtype="Float64"),
+            "first_seen": earliest_by_code(codes, backlinks["first_seen"].to_numpy()[links.valid], size),
+        }, index=pd.Index(links.uniques, name="domain"))
         if parts:
             parts = [_with_link_dates(parts[0], from_links["first_seen"])]
         else:
