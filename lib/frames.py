@@ -63,3 +63,10 @@ def earliest_by_code(codes: np.ndarray, dates: np.ndarray, size: int) -> np.ndar
     np.minimum.at(earliest, codes, np.where(values == missing, latest, values))
     earliest[earliest == latest] = missing
     return earliest.view(dates.dtype)
+
+
+def latest_by_code(codes: np.ndarray, dates: np.ndarray, size: int) -> np.ndarray:
+    """The latest datetime64 per code (0..size-1), NaT where a code has none; the dates' unit kept."""
+    latest = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)  # NaT: below every date, so never the latest
+    np.maximum.at(latest, codes, dates.view(np.int64))
+    return latest.view(dates.dtype)

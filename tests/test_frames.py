@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import frames, parallel
-from lib.frames import earliest_by_code, max_by_code, rows_at, rows_where, values_at
+from lib.frames import earliest_by_code, latest_by_code, max_by_code, rows_at, rows_where, values_at
 
 
 def mixed(n: int) -> pd.DataFrame:
@@ -104,11 +104,12 @@ def test_reductions_by_code_equal_pandas_groupby(rows):
     codes = np.array([r[0] for r in rows], dtype=np.int64)
     values = pd.array([r[1] for r in rows], dtype="Int64")
     dates = pd.to_datetime([f"2024-05-{r[2]:02d}" if r[2] else None for r in rows]).as_unit("s")
-    grouped = pd.DataFrame({"value": values, "date": dates}).groupby(codes).agg(value=("value", "max"),
-                                                                               date=("date", "min"))
+    grouped = pd.DataFrame({"value": values, "date": dates}).groupby(codes).agg(
+        value=("value", "max"), date=("date", "min"), last=("date", "max"))
     grouped = grouped.reindex(range(size))
     best = max_by_code(codes, values.to_numpy(dtype="float64", na_value=np.nan), size)
     np.testing.assert_array_equal(best, grouped["value"].to_numpy(dtype="float64", na_value=np.nan))
     earliest = earliest_by_code(codes, dates.to_numpy(), size)
     assert earliest.dtype == np.dtype("datetime64[s]")
     np.testing.assert_array_equal(earliest, grouped["date"].to_numpy())
+    np.testing.assert_array_equal(latest_by_code(codes, dates.to_numpy(), size), grouped["last"].to_numpy())

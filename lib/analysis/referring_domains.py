@@ -17,7 +17,7 @@ import pandas as pd
 from lib.analysis.categories import categorize_domains
 from lib.analysis.overview import LOST_AFTER_DAYS, follow_mask, lost_mask
 from lib.arrow_strings import positions_in
-from lib.frames import values_at
+from lib.frames import earliest_by_code, latest_by_code, max_by_code, values_at
 from lib.parallel import beside
 
 COLUMNS = ("domain", "domain_ascore", "backlinks", "live_backlinks", "follow_share", "best_page_ascore",
@@ -30,19 +30,27 @@ _DTYPES = {"domain": "str", "domain_ascore": "Int64", "backlinks": "Int64", "liv
 
 
 def _from_backlinks(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
-    # Grouping by integer codes keeps a million domain strings from being copied out of Arrow and back.
+    # Figures by integer codes: a million domain strings are not copied out of Arrow and back, and as every code
+    # has a row each figure is a bincount or a ufunc.at over the codes (a pandas groupby of the six took ~0.06 s).
     codes, names = pd.factorize(backlinks["source_domain"], sort=False, use_na_sentinel=False)
-    frame = pd.DataFrame({
-        "code": codes,
-        "live": ~lost_mask(backlinks, data_date),
-        "follow": follow_mask(backlinks),
-        "page_ascore": backlinks["page_ascore"].to_numpy() if "page_ascore" in backlinks else pd.NA,
-        "first_seen": backlinks["first_seen"].to_numpy() if "first_seen" in backlinks else pd.NaT,
-        "last_seen": backlinks["last_seen"].to_numpy() if "last_seen" in backlinks else pd.NaT,
+    size = len(names)
+    rows = np.bincount(codes, minlength=size)
+    live = np.bincount(codes, weights=~lost_mask(backlinks, data_date), minlength=size).astype(np.int64)
+
+    def dates(column: str) -> np.ndarray:
+        if column in backlinks:
+            return backlinks[column].to_numpy(dtype="datetime64[ns]")
+        return np.full(len(codes), np.datetime64("NaT", "ns"))
+
+    page_ascore = (backlinks["page_ascore"].to_numpy(dtype="float64", na_value=np.nan) if "page_ascore" in backlinks
+                   else np.full(len(codes), np.nan))
+    grouped = pd.DataFrame({
+        "backlinks": rows, "live_backlinks": live,
+        "follow_share": np.bincount(codes, weights=follow_mask(backlinks), minlength=size) / rows,
+        "best_page_ascore": pd.array(max_by_code(codes, page_ascore, size), dtype="Float64").astype("Int64"),
+        "first_seen": earliest_by_code(codes, dates("first_seen"), size),
+        "last_seen": latest_by_code(codes, dates("last_seen"), size),
     })
-    grouped = frame.groupby("code", sort=True).agg(
-        backlinks=("live", "size"), live_backlinks=("live", "sum"), follow_share=("follow", "mean"),
-        best_page_ascore=("page_ascore", "max"), first_seen=("first_seen", "min"), last_seen=("last_seen", "max"))
     first_rows = np.empty(len(names), dtype=np.int64)
     first_rows[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # written in reverse: each code's first row stays
     # Text stays in Arrow (str), not Python objects: the table is typed as str afterwards anyway.
