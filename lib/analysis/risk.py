@@ -187,7 +187,7 @@ def _stuffed(domains: pd.Index, keyword_words: set[str]) -> np.ndarray:
     ascii_ = checked.str.isascii().to_numpy(bool)
     out[picked[ascii_]] = _stuffed_ascii(column_strings(checked[ascii_]).combine_chunks(), words)
     other = picked[~ascii_]
-    out[other] = [keyword_stuffed(d, keyword_words) for d in names.to_numpy(dtype=object)[other]]
+    out[other] = [keyword_stuffed(d, keyword_words) for d in values_at(names, other).tolist()]
     return out
 
 
@@ -268,7 +268,7 @@ def _listed_facts(refs: pd.DataFrame) -> pd.DataFrame:
         "first_seen": refs["first_seen"] if "first_seen" in refs else pd.NaT,
     })
     names = column_strings(rows["domain"])
-    if names.null_count == 0 and pc.count_distinct(names).as_py() == len(rows):
+    if names.null_count == 0 and len(pc.unique(names)) == len(rows):  # (Arrow's count_distinct: 3x slower)
         return rows.set_index("domain").assign(listed=True)
     return rows.groupby("domain", sort=False).agg(ascore=("ascore", "max"), ip=("ip", "first"),
                                                   country=("country", "first"), first_seen=("first_seen", "min")
