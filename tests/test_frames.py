@@ -1,4 +1,4 @@
-"""lib.frames: row selection that answers as pandas' own."""
+"""lib.frames: row selection and per-code reductions that answer as pandas' own."""
 
 import numpy as np
 import pandas as pd
@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import frames, parallel
-from lib.frames import earliest_by_code, latest_by_code, max_by_code, rows_at, rows_where, values_at
+from lib.frames import earliest_by_code, first_rows_by_code, latest_by_code, max_by_code, rows_at, rows_where, values_at
 
 
 def mixed(n: int) -> pd.DataFrame:
@@ -113,3 +113,10 @@ def test_reductions_by_code_equal_pandas_groupby(rows):
     assert earliest.dtype == np.dtype("datetime64[s]")
     np.testing.assert_array_equal(earliest, grouped["date"].to_numpy())
     np.testing.assert_array_equal(latest_by_code(codes, dates.to_numpy(), size), grouped["last"].to_numpy())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(-1, 5), max_size=30))
+def test_first_rows_by_code_is_each_codes_first_position(codes):
+    first = first_rows_by_code(np.array(codes, dtype=np.int64), 7)
+    assert first.tolist() == [codes.index(c) if c in codes else -1 for c in range(7)]

@@ -34,7 +34,7 @@ import pandas as pd
 
 from lib.analysis.text import contains, extract_first
 from lib.arrow_strings import positions_in
-from lib.frames import rows_where, values_at
+from lib.frames import first_rows_by_code, rows_where, values_at
 from lib.parallel import beside
 
 CATEGORIES = ("industry_blog", "directory", "partner", "resource_page", "news", "forum", "suspicious")
@@ -245,13 +245,11 @@ def _evidence(text: pd.Series, hit: np.ndarray, codes: np.ndarray, pattern: str,
               fallback: str) -> np.ndarray:
     """The matched word for each fired domain (from its first matching row), for the reason text."""
     # Integer work only: a flag per domain code instead of isin's sort, each domain's first hitting row by
-    # writing the rows in reverse (the first write of a code wins) instead of a groupby.
+    # first_rows_by_code instead of a groupby.
     size = max(int(codes.max()) + 1 if len(codes) else 0, int(fired.max()) + 1 if len(fired) else 0)
     is_fired = np.zeros(size, dtype=bool)
     is_fired[fired] = True
-    rows = np.flatnonzero(hit & is_fired[codes])
-    first_row = np.full(size, -1, dtype=np.int64)
-    first_row[codes[rows][::-1]] = rows[::-1]
+    first_row = first_rows_by_code(np.where(hit & is_fired[codes], codes, -1), size)
     words = np.full(len(fired), fallback, dtype=object)
     at = first_row[fired]
     has = at >= 0

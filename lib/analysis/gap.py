@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from lib.analysis.risk import RISKY_SCORE
 from lib.arrow_strings import as_flags, column_strings, positions_in
-from lib.frames import max_by_code, values_at
+from lib.frames import first_rows_by_code, max_by_code, values_at
 
 MAX_COMPETITORS = 4
 YOU = "backlinks_you"
@@ -100,13 +100,6 @@ def definitions_table() -> pd.DataFrame:
                           "Semrush tab": "yes" if c.semrush else "no"} for c in CATEGORIES])
 
 
-def _first_index(codes: np.ndarray, n: int) -> np.ndarray:
-    first = np.empty(n, dtype=np.int64)
-    # Writing in reverse order leaves each code's first position in place.
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-    return first
-
-
 def _traffic(frame: pd.DataFrame) -> pd.Series | None:
     for name in TRAFFIC_COLUMNS:
         if name in frame.columns:
@@ -129,7 +122,7 @@ def _build(domain: pd.Series, root: pd.Series, member: np.ndarray, backlinks: np
     # An export row with 0 backlinks to a compared domain means it does not link there.
     linked = matrix > 0
     scores = max_by_code(codes, ascore.to_numpy(dtype="float64", na_value=np.nan), n)
-    first = _first_index(codes, n)
+    first = first_rows_by_code(codes, n)
     out = {
         "domain": pd.Series(uniques, dtype="str").array,
         # take() keeps Arrow-backed strings in Arrow: no Python objects for a million names.
@@ -284,9 +277,7 @@ def _list_facts(lists: Sequence[pd.DataFrame], data: pd.DataFrame, frame: pd.Dat
     codes, uniques = factorized
     roots = data["root_domain"]
     if as_flags(pc.equal(column_strings(data["domain"]), column_strings(roots))).all():
-        rows = np.flatnonzero(codes >= 0)
-        at = np.full(len(uniques), -1, dtype=np.int64)
-        at[codes[rows][::-1]] = rows[::-1]  # written in reverse: each domain's first row stays
+        at = first_rows_by_code(codes, len(uniques))
     else:
         at = positions_in(frame["root_domain"], roots)
     found = at >= 0

@@ -17,7 +17,7 @@ import pandas as pd
 from lib.analysis.categories import categorize_domains
 from lib.analysis.overview import LOST_AFTER_DAYS, follow_mask, lost_mask
 from lib.arrow_strings import positions_in
-from lib.frames import earliest_by_code, latest_by_code, max_by_code, values_at
+from lib.frames import earliest_by_code, first_rows_by_code, latest_by_code, max_by_code, values_at
 from lib.parallel import beside
 
 COLUMNS = ("domain", "domain_ascore", "backlinks", "live_backlinks", "follow_share", "best_page_ascore",
@@ -51,8 +51,7 @@ def _from_backlinks(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
         "first_seen": earliest_by_code(codes, dates("first_seen"), size),
         "last_seen": latest_by_code(codes, dates("last_seen"), size),
     })
-    first_rows = np.empty(len(names), dtype=np.int64)
-    first_rows[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # written in reverse: each code's first row stays
+    first_rows = first_rows_by_code(codes, size)
     # Text stays in Arrow (str), not Python objects: the table is typed as str afterwards anyway.
     grouped["tld"] = values_at(backlinks["source_tld"], first_rows).array if "source_tld" in backlinks else ""
     grouped.index = pd.Index(names, dtype="str", name="domain")
