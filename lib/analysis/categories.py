@@ -373,7 +373,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     if rows is not None and "sitewide" in rows:
         codes = row_codes
         sitewide = rows["sitewide"].to_numpy(dtype=bool)
-        enough = np.bincount(codes, minlength=size) >= SITEWIDE_MIN_LINKS
+        enough = totals >= SITEWIDE_MIN_LINKS
         fired = _majority(sitewide, codes, size, totals)
         decision.decide("partner", fired[enough[fired]],
                         "Most of its links are sitewide (footer, sidebar or blogroll), as partners' and sponsors' are")

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib.arrow_strings import column_strings, pair_hashes, positions_in
-from lib.frames import rows_where
+from lib.frames import rows_at
 
 DIFFABLE_KINDS = ("backlinks", "referring_domains", "anchors")
 # What a gained or lost backlink keeps (History's link tables and their downloads): taking all ~24 columns of
@@ -105,13 +105,6 @@ def normalize_anchor(anchors: pd.Series) -> pd.Series:
     return pd.Series(cleaned.to_numpy().take(codes) if len(codes) else [], index=anchors.index, dtype="str")
 
 
-def _flags(length: int, positions: np.ndarray) -> np.ndarray:
-    """A mask of `length` rows, True at `positions` (ascending: a filter keeps the rows in the same order)."""
-    mask = np.zeros(length, dtype=bool)
-    mask[positions] = True
-    return mask
-
-
 def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
     """Two Backlinks snapshots compared link by link, domain by domain and anchor by anchor."""
     # The comparisons read four columns of the live rows; whole rows (all ~24 columns) are taken only for
@@ -120,8 +113,8 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
     # an Arrow take of a million strings costs as much as hashing them.
     old_at, new_at = _live_positions(old), _live_positions(new)
     old_only, new_only = _only_in_one(link_keys(old)[old_at], link_keys(new)[new_at])
-    gained = rows_where(_link_columns(new), _flags(len(new), new_at[new_only]))
-    lost = rows_where(_link_columns(old), _flags(len(old), old_at[old_only]))
+    gained = rows_at(_link_columns(new), new_at[new_only])
+    lost = rows_at(_link_columns(old), old_at[old_only])
     # Each snapshot's domain column factorised once, for both the domain and the anchor counts.
     old_codes, new_codes = _domain_codes(old), _domain_codes(new)
     old_domains, new_domains = _domains_of_links(old, old_at, old_codes), _domains_of_links(new, new_at, new_codes)
