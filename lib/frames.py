@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lib.arrow_strings import take_from_chunks
 from lib.parallel import PARALLEL_MIN_ROWS, each
@@ -45,6 +48,16 @@ def rows_at(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     threads = None if len(positions) >= PARALLEL_MIN_ROWS and frame.shape[1] > 1 else 1
     columns = each(lambda name: values_at(frame[name], positions).array, list(frame.columns), threads)
     return pd.DataFrame(dict(zip(frame.columns, columns)), index=frame.index.take(positions))
+
+
+def labels_by_code(codes: np.ndarray, labels: Sequence[str], index: pd.Index | None = None) -> pd.Series:
+    """`labels[code]` for each code (flags: `labels[0]` where false, `labels[1]` where true), as a text column.
+
+    One Arrow take from the few labels: building the column with `np.where(flags, "a", "b")` makes a NumPy
+    string per row for pandas to convert again (~0.09 s for a million rows, ~0.01 s this way)."""
+    codes = np.asarray(codes)
+    taken = pa.array(list(labels), pa.large_string()).take(pa.array(codes.astype(np.int64, copy=False)))
+    return pd.Series(pd.array(taken, dtype="str"), index=index)
 
 
 def max_by_code(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:

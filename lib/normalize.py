@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from lib import domains
 from lib.arrow_strings import column_strings, edge_characters, pair_hashes
+from lib.frames import labels_by_code
 from lib.parallel import beside
 from lib.schema import BOOL, DATETIME, FLOAT, INT, KEY, KINDS, STRING, HeaderMatch, Kind, snake_case
 
@@ -351,11 +352,9 @@ def _derive(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
 
 def link_types(frame: pd.DataFrame) -> pd.Series:
     """One link type per backlink; Semrush sets one flag, and a row with none set is a text link."""
-    # Integer codes, then one take from four labels: no million-element array of Python/NumPy strings.
     code = np.select([frame["image"].to_numpy(bool), frame["form"].to_numpy(bool), frame["frame"].to_numpy(bool)],
                      [1, 2, 3], default=0)
-    labels = pa.array(["text", "image", "form", "frame"], pa.large_string())
-    return pd.Series(pd.array(labels.take(pa.array(code)), dtype="str"), index=frame.index)
+    return labels_by_code(code, ("text", "image", "form", "frame"), frame.index)
 
 
 def kind(name: str) -> Kind:

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import frames, parallel
-from lib.frames import earliest_by_code, first_rows_by_code, latest_by_code, max_by_code, rows_at, rows_where, values_at
+from lib.frames import (earliest_by_code, first_rows_by_code, labels_by_code, latest_by_code, max_by_code, rows_at,
+                        rows_where, values_at)
 
 
 def mixed(n: int) -> pd.DataFrame:
@@ -120,3 +121,17 @@ def test_reductions_by_code_equal_pandas_groupby(rows):
 def test_first_rows_by_code_is_each_codes_first_position(codes):
     first = first_rows_by_code(np.array(codes, dtype=np.int64), 7)
     assert first.tolist() == [codes.index(c) if c in codes else -1 for c in range(7)]
+
+
+@given(st.lists(st.integers(0, 2), max_size=50))
+def test_labels_by_code_is_the_label_of_each_code_as_text(codes):
+    index = pd.RangeIndex(10, 10 + len(codes))
+    got = labels_by_code(np.array(codes, dtype=np.int64), ("text", "image", ""), index)
+    expected = pd.Series(pd.array([("text", "image", "")[c] for c in codes], dtype="str"), index=index)
+    pd.testing.assert_series_equal(got, expected)
+
+
+def test_labels_by_code_reads_flags_as_false_then_true():
+    got = labels_by_code(np.array([True, False, True]), ("domain facts", "links"))
+    assert got.tolist() == ["links", "domain facts", "links"]
+    assert got.dtype == pd.StringDtype(na_value=np.nan)

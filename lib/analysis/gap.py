@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from lib.analysis.risk import RISKY_SCORE
 from lib.arrow_strings import as_flags, column_strings, positions_in
-from lib.frames import first_rows_by_code, max_by_code, values_at
+from lib.frames import first_rows_by_code, labels_by_code, max_by_code, values_at
 
 MAX_COMPETITORS = 4
 YOU = "backlinks_you"
@@ -398,8 +398,8 @@ def gap_risk(gap_frame: pd.DataFrame, context, referring_domains: Sequence[pd.Da
                        listed_only=True)
     # Scored with backlinks, a domain's `backlinks` counts its rows in them: more than none is a linking domain
     # (looking each name up among a million linking domains cost ~0.1 s).
-    linking = risk["backlinks"].fillna(0).to_numpy(dtype="int64") > 0 if has_links else False
-    risk["basis"] = np.where(linking, "links", "domain facts")
+    linking = risk["backlinks"].fillna(0).to_numpy(dtype="int64") > 0 if has_links else np.zeros(len(risk), bool)
+    risk["basis"] = labels_by_code(linking, ("domain facts", "links"), risk.index)
     return risk
 
 

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 
 from lib.analysis.snapshot_diff import link_keys
 from lib.arrow_strings import positions_in
-from lib.frames import rows_at, rows_where
+from lib.frames import labels_by_code, rows_at, rows_where
 from lib.parallel import beside
 
 FREQUENCIES = {"week": "W-SUN", "month": "M"}
@@ -68,7 +68,7 @@ def vanished_backlinks(history: Sequence[tuple[date, pd.DataFrame]]) -> pd.DataF
             next_date = pd.Timestamp(history[index + 1][0])
             flagged = rows["lost_link"] & rows["last_seen"].notna()
             rows["lost_date"] = rows["last_seen"].where(flagged, next_date).astype("datetime64[ns]")
-            rows["lost_how"] = np.where(flagged, FLAGGED, DISAPPEARED)
+            rows["lost_how"] = labels_by_code(flagged, (DISAPPEARED, FLAGGED), rows.index)
             rows["lost_link"] = True
             found.append(rows)
         seen_later = pd.concat([seen_later, keys], ignore_index=True)
@@ -87,7 +87,7 @@ def link_events(latest: pd.DataFrame, vanished: pd.DataFrame | None = None,
     lost = current["lost_link"].to_numpy(dtype=bool)
     fallback = pd.Timestamp(as_of) if as_of else pd.NaT
     current["lost_date"] = current["last_seen"].fillna(fallback).where(lost).astype("datetime64[ns]")
-    current["lost_how"] = np.where(lost, FLAGGED, "")
+    current["lost_how"] = labels_by_code(lost, ("", FLAGGED), current.index)
     parts = [current]
     if vanished is not None and len(vanished):
         parts.append(vanished[current.columns])
