@@ -60,6 +60,24 @@ def positions_in(values: pd.Series | pd.Index, lookup: pd.Series | pd.Index, *, 
     return pc.fill_null(found, -1).to_numpy().astype(np.int64, copy=False)
 
 
+def sort_indices(table: pa.Table, sort_keys: list[tuple[str, str, str]]) -> np.ndarray:
+    """`pc.sort_indices(table, sort_keys)` (a stable sort; keys as (column, order, null placement)), as positions.
+
+    Each text key is first replaced by its dense rank in the same order and null placement: in a sort on several
+    keys Arrow compares strings one comparison at a time (~0.3 s for 453,000 links by authority, date and URL),
+    while ranking them is one sort of its own and the sort then compares integers (~0.15 s in all)."""
+    columns = {}
+    for name, order, nulls in sort_keys:
+        column = table.column(name)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pc.rank(column, sort_keys=[("", order, nulls)], tiebreaker="dense")
+            order = "ascending"
+        columns[name] = (column, order, nulls)
+    ranked = pa.table({name: column for name, (column, _, _) in columns.items()})
+    return pc.sort_indices(ranked, sort_keys=[(name, order, nulls) for name, (_, order, nulls) in columns.items()]
+                           ).to_numpy()
+
+
 def edge_characters(values: pa.Array | pa.ChunkedArray) -> set[str]:
     """The distinct first and last characters of the non-empty, non-null strings.
 

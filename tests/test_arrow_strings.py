@@ -17,6 +17,7 @@ from lib.arrow_strings import (
     map_slices,
     pair_hashes,
     positions_in,
+    sort_indices,
     string_hashes,
     take_from_chunks,
 )
@@ -214,3 +215,24 @@ def test_positions_in_of_unique_sides_hashes_either_side_with_the_same_answer(va
     # With unique=True the smaller side is hashed and the answer turned around.
     as_values, as_lookup = pd.Series(values, dtype="str"), pd.Index(lookup, dtype="str")
     assert positions_in(as_values, as_lookup, unique=True).tolist() == positions_in(as_values, as_lookup).tolist()
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 3)),
+                          st.one_of(st.none(), st.sampled_from(["", "a", "b", "ab", "é"])),
+                          st.one_of(st.none(), st.sampled_from(["x", "y", "z"]))), max_size=40),
+       st.lists(st.tuples(st.sampled_from(["ascending", "descending"]), st.sampled_from(["at_start", "at_end"])),
+                min_size=3, max_size=3))
+def test_sort_indices_equals_arrows_sort_on_the_strings_themselves(rows, orders):
+    table = pa.table({"number": pa.array([r[0] for r in rows], pa.int64()),
+                      "text": pa.array([r[1] for r in rows], pa.large_string()),
+                      "label": pa.array([r[2] for r in rows], pa.string())})
+    keys = [(name, order, nulls) for name, (order, nulls) in zip(["number", "text", "label"], orders)]
+    expected = pc.sort_indices(table, sort_keys=keys).to_numpy()
+    np.testing.assert_array_equal(sort_indices(table, keys), expected)
+
+
+def test_sort_indices_keeps_equal_rows_in_their_order():
+    table = pa.table({"authority": [40, 40, 90, 40], "url": ["b", "a", "z", "a"]})
+    assert sort_indices(table, [("authority", "descending", "at_end"), ("url", "ascending", "at_end")]).tolist() \
+        == [2, 1, 3, 0]

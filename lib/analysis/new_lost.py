@@ -29,10 +29,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from lib.analysis.snapshot_diff import link_keys
-from lib.arrow_strings import positions_in
+from lib.arrow_strings import positions_in, sort_indices
 from lib.frames import labels_by_code, rows_at, rows_where
 from lib.parallel import beside
 
@@ -174,12 +173,11 @@ def lost_links_in(links: pd.DataFrame, start: date, end: date, threshold: int) -
 
 def _sort_order(keys: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.Index:
     """keys.sort_values(by, ascending, na_position="last", kind="stable").index, sorted by Arrow: with a URL
-    as the last key pandas factorises every URL string first, Arrow compares them in place (both stable,
-    both in code point order)."""
+    as the last key pandas factorises every URL string first, lib.arrow_strings.sort_indices ranks them once
+    (both stable, both in code point order)."""
     table = pa.table({c: pa.array(keys[c], from_pandas=True) for c in by})
-    order = pc.sort_indices(table, sort_keys=[(c, "ascending" if a else "descending", "at_end")
-                                              for c, a in zip(by, ascending)])
-    return keys.index[order.to_numpy()]
+    order = sort_indices(table, [(c, "ascending" if a else "descending", "at_end") for c, a in zip(by, ascending)])
+    return keys.index[order]
 
 
 def _rows_in_order(links: pd.DataFrame, order: pd.Index, **extra: pd.Series) -> pd.DataFrame:
