@@ -283,6 +283,18 @@ def test_keyword_domains_found_in_arrow_as_one_name_at_a_time_in_python(names):
         risk.keyword_stuffed(name, keyword_words) for name in names]
 
 
+_TLD_PARTS = st.sampled_from(["xyz", "XYZ", "top", "Top", "shop", "com", "co", "uk", "xy", "\u212a", "İ", "café",
+                              ".", "..", "-", "\n", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_TLD_PARTS, max_size=6).map("".join), max_size=30))
+def test_spam_tlds_found_in_arrow_as_the_text_after_the_last_dot_lower_cased(names):
+    column = pd.Series(names, dtype="str")
+    after_last_dot = [(n.rsplit(".", 1)[-1]).lower() for n in names]
+    assert risk._spam_tld(column).tolist() == [t in risk.SPAM_TLDS for t in after_last_dot]
+
+
 def test_domain_markers_are_the_same_when_their_two_halves_run_on_two_threads(monkeypatch):
     # Big fact tables split the domain markers over two threads: the result must not depend on it.
     names = [f"best-cheap-coffee-grinder-{i}.xyz" for i in range(6)] + ["goodblog.com", "abroad.com"]

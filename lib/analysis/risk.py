@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 
 from lib.analysis.anchors import AnchorContext, exact_match_mask
 from lib.analysis.text import extract_first, match_rows, sliced
-from lib.arrow_strings import column_strings, positions_in
+from lib.arrow_strings import as_flags, column_strings, positions_in, take_from_chunks
 from lib.frames import earliest_by_code, max_by_code, rows_where, values_at
 from lib.parallel import PARALLEL_MIN_ROWS, beside
 
@@ -174,19 +174,16 @@ def _stuffed(domains: pd.Index, keyword_words: set[str]) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     names = pd.Series(domains.astype("str"), dtype="str").fillna("")
     words = sorted(SALES_WORDS | keyword_words)
-    pattern = "|".join(re.escape(w) for w in words)
-
-    def candidates(part: pd.Series) -> np.ndarray:
-        label = part.str.replace(r"(?s)\..*$", "", regex=True)  # before the first dot, in Arrow
-        return (label.str.lower().str.contains(pattern, regex=True) | ~label.str.isascii()).to_numpy(bool)
-
-    candidate = np.concatenate(sliced(names, candidates))
+    strings = column_strings(names)
+    ascii_ = as_flags(pc.string_is_ascii(strings))
+    # An ASCII name is a candidate when a word stands in its label (before the first dot; no word holds a dot),
+    # in any case: one RE2 pass, no copy of the names cut at the dot and lower-cased.
+    label_has_word = "^[^.]*(?:" + "|".join(re.escape(w) for w in words) + ")"
+    candidate = as_flags(pc.match_substring_regex(strings, label_has_word, ignore_case=True)) | ~ascii_
     out = np.zeros(len(names), dtype=bool)
-    picked = np.flatnonzero(candidate)
-    checked = values_at(names, picked)
-    ascii_ = checked.str.isascii().to_numpy(bool)
-    out[picked[ascii_]] = _stuffed_ascii(column_strings(checked[ascii_]).combine_chunks(), words)
-    other = picked[~ascii_]
+    picked = np.flatnonzero(candidate & ascii_)
+    out[picked] = _stuffed_ascii(take_from_chunks(strings, picked).combine_chunks(), words)
+    other = np.flatnonzero(~ascii_)
     out[other] = [keyword_stuffed(d, keyword_words) for d in values_at(names, other).tolist()]
     return out
 
@@ -289,9 +286,9 @@ def _with_link_dates(refs: pd.DataFrame, link_first_seen: pd.Series) -> pd.DataF
     unlisted = int((~listed).sum())
     # Text columns stay text (missing, not NaN): a float column would make the concatenation copy every IP
     # and country of the list into Python objects.
-    extra = pd.DataFrame({"ascore": pd.array([pd.NA] * unlisted, dtype="Float64"),
-                          "ip": pd.array([pd.NA] * unlisted, dtype=refs["ip"].dtype),
-                          "country": pd.array([pd.NA] * unlisted, dtype=refs["country"].dtype),
+    missing = lambda dtype: pd.array([], dtype=dtype).take(np.full(unlisted, -1), allow_fill=True)  # noqa: E731
+    extra = pd.DataFrame({"ascore": missing("Float64"), "ip": missing(refs["ip"].dtype),
+                          "country": missing(refs["country"].dtype),
                           "first_seen": from_links[~listed], "listed": False},
                          index=link_first_seen.index[~listed])
     return pd.concat([refs.assign(first_seen=first_seen), extra])
@@ -307,8 +304,7 @@ def _domain_masks(facts: pd.DataFrame, context: RiskContext) -> pd.Series:
         mask = np.zeros(len(facts), dtype=np.int64)
         ascore = facts["ascore"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
         mask |= np.where(ascore <= LOW_AUTHORITY, _BIT["low_authority"], 0)  # unknown (NaN) is not low
-        tld = names.str.replace(r"(?s)^.*\.", "", regex=True).str.lower()  # after the last dot, in Arrow
-        mask |= np.where(tld.isin(SPAM_TLDS).to_numpy(bool), _BIT["spam_tld"], 0)
+        mask |= np.where(_spam_tld(names), _BIT["spam_tld"], 0)
         return mask | np.where(_stuffed(facts.index, keyword_words), _BIT["keyword_domain"], 0)
 
     def from_facts() -> np.ndarray:
@@ -323,6 +319,21 @@ def _domain_masks(facts: pd.DataFrame, context: RiskContext) -> pd.Series:
     by_name, by_fact = beside(from_names, from_facts) if len(facts) >= PARALLEL_MIN_ROWS else \
         (from_names(), from_facts())
     return pd.Series(by_name | by_fact, index=facts.index)
+
+
+def _spam_tld(names: pd.Series) -> np.ndarray:
+    """Per name: is the text after its last dot (all of it without one), lower-cased, one of SPAM_TLDS?
+
+    ASCII names by one RE2 pass in any case (lower-casing ASCII is RE2's case folding there); the others cut and
+    lower-cased as Python would (~0.06 s for 450,000 names by a cut copy, a lower-cased copy and a lookup)."""
+    strings = column_strings(names)
+    tlds = "|".join(re.escape(t) for t in sorted(SPAM_TLDS) if "." not in t)
+    found = as_flags(pc.match_substring_regex(strings, f"(?:^|\\.)(?:{tlds})$", ignore_case=True))
+    other = np.flatnonzero(~as_flags(pc.string_is_ascii(strings), True))
+    if len(other):
+        tld = values_at(names, other).str.replace(r"(?s)^.*\.", "", regex=True).str.lower()
+        found[other] = tld.isin(SPAM_TLDS).to_numpy(bool)
+    return found
 
 
 _IPV4 = r"^(?P<found>\d+\.\d+\.\d+)\.\d+$"
