@@ -65,7 +65,10 @@ def sort_indices(table: pa.Table, sort_keys: list[tuple[str, str, str]]) -> np.n
 
     Each text key is first replaced by its dense rank in the same order and null placement: in a sort on several
     keys Arrow compares strings one comparison at a time (~0.3 s for 453,000 links by authority, date and URL),
-    while ranking them is one sort of its own and the sort then compares integers (~0.15 s in all)."""
+    while ranking them is one sort of its own and the sort then compares integers (~0.15 s in all). It pays where
+    many rows tie on the keys before the text; where few do, Arrow seldom compares the strings and ranking them all
+    costs more (the Gap's ~200,000 opportunities by priority, Authority Score, domain: 0.024 s by pc.sort_indices,
+    0.050 s by this)."""
     columns = {}
     for name, order, nulls in sort_keys:
         column = table.column(name)

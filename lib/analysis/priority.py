@@ -32,7 +32,7 @@ from lib.analysis.categories import NAME_TERM_MIN, keyword_terms
 from lib.analysis.gap import gap_risk, with_risk_scores
 from lib.analysis.risk import RiskContext
 from lib.analysis.text import match_rows, sliced
-from lib.arrow_strings import as_flags, column_strings, positions_in, sort_indices
+from lib.arrow_strings import as_flags, column_strings, positions_in
 from lib.frames import rows_where, values_at
 from lib.parallel import beside
 
@@ -406,4 +406,4 @@ def _ranking(frame: pd.DataFrame) -> np.ndarray:
     })
     order = [("priority", "descending", "at_end"), ("ascore", "descending", "at_end"),
              ("domain", "ascending", "at_end")]
-    return sort_indices(keys, order)
+    return pc.sort_indices(keys, sort_keys=order).to_numpy()
