@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lib.analysis import priority as p
+from lib.analysis.risk import LinkDomains
 from lib.workspaces import create_workspace
 
 KEYWORDS = ("coffee grinder", "pour over")
@@ -119,6 +120,10 @@ def test_every_part_on_the_fixture():
     scored = frame.assign(risk_score=pd.array([0, None, None, 60, None, 20], dtype="Int64"))
     pd.testing.assert_frame_equal(p.priority_parts(scored, 4, keywords=KEYWORDS, brand_terms=BRAND,
                                                    backlinks=backlinks()), parts)
+    # The links' domains factorised elsewhere (score_gap shares them with the risk score): the same parts.
+    links = backlinks()
+    pd.testing.assert_frame_equal(p.priority_parts(frame, 4, keywords=KEYWORDS, brand_terms=BRAND, backlinks=links,
+                                                   risk=risk, links=LinkDomains(links)), parts)
 
 
 def test_a_subdomains_own_name_counts_for_relevance():

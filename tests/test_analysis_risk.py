@@ -95,17 +95,31 @@ _TARGETS = [None, "https://acme.com/", "https://acme.com", "https://acme.com/p/x
 @given(st.lists(st.tuples(st.sampled_from([None, "a.com", "b.com", "c.com"]), st.sampled_from(_TARGETS)),
                 max_size=14))
 def test_money_page_only_matches_a_plain_reading_of_the_rule(rows):
-    from lib.analysis.risk import _LinkDomains, _money_page_only
+    from lib.analysis.risk import LinkDomains, _money_page_only
 
     frame = pd.DataFrame({"source_domain": pd.array([d for d, _ in rows], dtype="str"),
                           "target_url": pd.array([t for _, t in rows], dtype="str")})
-    links = _LinkDomains(frame)
+    links = LinkDomains(frame)
     got = dict(zip(links.uniques, _money_page_only(frame, links)))
     for domain in links.uniques:
         targets = [t for d, t in rows if d == domain]
         paths = {re.sub(r"^[a-zA-Z]+://[^/]+", "", t) for t in targets if t is not None}
         # 3+ links, all to one inner page (same path, whatever the host), none to the home page
         assert got[domain] == (len(targets) >= 3 and len(paths) == 1 and not paths & {"", "/"}), domain
+
+
+def test_link_domains_are_factorised_once_for_every_thread_that_asks():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lib.analysis.risk import LinkDomains
+
+    frame = pd.DataFrame({"source_domain": pd.array(["b.com", None, "a.com", "b.com"], dtype="str")})
+    links = LinkDomains(frame)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        seen = list(pool.map(lambda _: (links.codes, links.uniques), range(8)))
+    assert all(codes is seen[0][0] and uniques is seen[0][1] for codes, uniques in seen)
+    assert links.codes.tolist() == [0, -1, 1, 0] and links.uniques.tolist() == ["b.com", "a.com"]
+    assert links.valid.tolist() == [True, False, True, True] and links.size.tolist() == [2, 1]
 
 
 def test_link_burst_flags_unrelated_domains_of_an_unusual_week():

@@ -384,18 +384,20 @@ def risk_facts(gap_frame: pd.DataFrame, referring_domains: Sequence[pd.DataFrame
 
 
 def gap_risk(gap_frame: pd.DataFrame, context, referring_domains: Sequence[pd.DataFrame | None] = (),
-             backlinks: pd.DataFrame | None = None, list_facts: pd.DataFrame | None = None) -> pd.DataFrame:
+             backlinks: pd.DataFrame | None = None, list_facts: pd.DataFrame | None = None,
+             links=None) -> pd.DataFrame:
     """The audit's risk score of every gap domain (one row per registrable domain), and what it rests on:
     `basis` "links" where backlinks from the domain are known, else "domain facts" (Authority Score, name,
     TLD, IP range), which cannot see link-level markers such as sitewide or exact-match anchors.
     Rows in no promised order: they are looked up by domain (with_risk_scores).
-    `list_facts`: Gap.list_facts, when the gap was computed from `referring_domains` (see risk_facts)."""
+    `list_facts`: Gap.list_facts, when the gap was computed from `referring_domains` (see risk_facts).
+    `links`: lib.analysis.risk.LinkDomains of `backlinks`, shared with other work on them."""
     from lib.analysis.risk import domain_risk
 
     facts = risk_facts(gap_frame, referring_domains, list_facts)
     has_links = backlinks is not None and len(backlinks) > 0
     risk = domain_risk(backlinks if has_links else pd.DataFrame(), facts, context, ordered=False,
-                       listed_only=True)
+                       listed_only=True, links=links)
     # Scored with backlinks, a domain's `backlinks` counts its rows in them: more than none is a linking domain
     # (looking each name up among a million linking domains cost ~0.1 s).
     linking = risk["backlinks"].fillna(0).to_numpy(dtype="int64") > 0 if has_links else np.zeros(len(risk), bool)

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 from lib.analysis.categories import NAME_TERM_MIN, keyword_terms
 from lib.analysis.gap import gap_risk, with_risk_scores
-from lib.analysis.risk import RiskContext
+from lib.analysis.risk import LinkDomains, RiskContext
 from lib.analysis.text import match_rows, sliced
 from lib.arrow_strings import as_flags, column_strings, positions_in
 from lib.frames import rows_where, values_at
@@ -275,12 +275,13 @@ def traffic_score(traffic: pd.Series) -> pd.Series:
 
 def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Sequence[str] = (),
                    brand_terms: Sequence[str] = (), backlinks: pd.DataFrame | None = None,
-                   risk: pd.DataFrame | None = None) -> pd.DataFrame:
+                   risk: pd.DataFrame | None = None, links: LinkDomains | None = None) -> pd.DataFrame:
     """The six parts (0-1, NaN = unknown) for each row of a gap frame, same index.
 
     `backlinks`: Backlinks exports of the compared domains (links from these domains: titles, anchors, link
     types); the risk scores: the frame's own `risk_score` column (lib.analysis.gap.with_risk_scores), else
-    `risk`: domain, risk_score as from lib.analysis.risk (keyed by the registrable domain).
+    `risk`: domain, risk_score as from lib.analysis.risk (keyed by the registrable domain). `links`:
+    lib.analysis.risk.LinkDomains of `backlinks` shared with the risk scoring (else factorised here).
     """
     root = gap_frame["root_domain"] if "root_domain" in gap_frame else gap_frame["domain"]
     parts = pd.DataFrame(index=gap_frame.index)
@@ -289,7 +290,7 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     if backlinks is not None and not backlinks.empty:
         # Each row's registrable domain among the links' domains, looked up once for the titles and anchors and
         # for the content share (each looked the names up again: ~0.05 s per lookup of ~400,000 names).
-        codes, names = _linking_domains(backlinks)
+        codes, names = (links.codes, links.uniques) if links is not None else _linking_domains(backlinks)
         at = positions_in(root, names)
         linked = at >= 0
         if _has_terms(keywords, brand_terms):
@@ -349,12 +350,16 @@ def score_gap(gap_frame: pd.DataFrame, n_competitors: int, context: RiskContext,
     out on a second thread while the risk is scored: neither needs the other. `list_facts`: the Gap's, when it
     was computed from `referring_domains` (lib.analysis.gap.risk_facts).
     """
+    # Both sides read the links by domain: one factorisation of their million domain names, made by whichever
+    # side asks first.
+    links = LinkDomains(backlinks) if backlinks is not None and len(backlinks) else None
+
     def risk_and_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
-        risk = gap_risk(gap_frame, context, referring_domains, backlinks, list_facts)
+        risk = gap_risk(gap_frame, context, referring_domains, backlinks, list_facts, links)
         return risk, with_risk_scores(gap_frame, risk, one_row_per_domain=True)
 
     (risk, scored), parts = beside(risk_and_rows, lambda: priority_parts(
-        gap_frame, n_competitors, keywords=keywords, brand_terms=brand_terms, backlinks=backlinks))
+        gap_frame, n_competitors, keywords=keywords, brand_terms=brand_terms, backlinks=backlinks, links=links))
     parts["low_risk"] = _low_risk(scored["risk_score"])
     return ScoredGap(parts, risk, scored)
 

@@ -27,6 +27,7 @@ A domain carries a link-level marker when at least half of its backlinks do.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -118,18 +119,47 @@ def _keyword_words(context: RiskContext) -> set[str]:
     return {w for k in context.target_keywords for w in re.findall(r"[a-z0-9]+", k.lower()) if len(w) > 2}
 
 
-class _LinkDomains:
+class LinkDomains:
     """The backlinks' source domains factorised once: every per-domain aggregate below is an integer
     bincount or groupby on these codes instead of a hash of a million domain names (the costly part at
-    a million backlinks: each string groupby, map or reindex re-factorises them)."""
+    a million backlinks: each string groupby, map or reindex re-factorises them).
+
+    Factorised on first use, under a lock, so that threads can share one: the Gap's risk score and priority
+    parts, worked out side by side, both read the site's million links by domain (lib.analysis.priority)."""
 
     def __init__(self, backlinks: pd.DataFrame):
-        codes, uniques = pd.factorize(backlinks["source_domain"], sort=False)  # missing domain: -1
-        self.codes = codes
-        self.valid = codes >= 0
-        self.uniques = pd.Index(uniques, dtype="str")
-        self.size = np.bincount(codes[self.valid], minlength=len(uniques))
+        self._backlinks = backlinks
+        self._lock = threading.Lock()
+        self._parts: tuple[np.ndarray, np.ndarray, pd.Index, np.ndarray] | None = None
         self._placed: tuple[pd.Index, np.ndarray] | None = None
+
+    def _factorised(self) -> tuple[np.ndarray, np.ndarray, pd.Index, np.ndarray]:
+        with self._lock:
+            if self._parts is None:
+                codes, uniques = pd.factorize(self._backlinks["source_domain"], sort=False)  # missing domain: -1
+                valid = codes >= 0
+                self._parts = (codes, valid, pd.Index(uniques, dtype="str"),
+                               np.bincount(codes[valid], minlength=len(uniques)))
+            return self._parts
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Each backlink's domain as a position in `uniques`, -1 where it has none."""
+        return self._factorised()[0]
+
+    @property
+    def valid(self) -> np.ndarray:
+        return self._factorised()[1]
+
+    @property
+    def uniques(self) -> pd.Index:
+        """The distinct domains, in order of first appearance."""
+        return self._factorised()[2]
+
+    @property
+    def size(self) -> np.ndarray:
+        """Backlinks per distinct domain."""
+        return self._factorised()[3]
 
     def among(self, index: pd.Index) -> np.ndarray:
         """Per distinct domain: is it in `index`?"""
@@ -222,14 +252,14 @@ def _mask_strings(masks: pd.Series, weights: dict[str, int]) -> tuple[pd.Series,
 
 
 def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None,
-                  links: _LinkDomains | None = None) -> pd.DataFrame:
+                  links: LinkDomains | None = None) -> pd.DataFrame:
     """One row per linking domain: ascore, tld, ip, country, first_seen, from whatever data there is, and
     `listed`: whether `referring_domains` names it (else only backlinks do)."""
     parts = []
     if referring_domains is not None and len(referring_domains):
         parts.append(_listed_facts(referring_domains))
     if backlinks is not None and len(backlinks):
-        links = links or _LinkDomains(backlinks)
+        links = links or LinkDomains(backlinks)
         # Reduced on the integer codes (every code has a link; first-appearance order, as groupby(sort=False) on
         # the names would give).
         codes, size = links.codes[links.valid], len(links.uniques)
@@ -423,7 +453,7 @@ def _listed_names(referring_domains: pd.DataFrame | None) -> pd.Index:
     return pd.Index(names[names != ""], dtype="str")
 
 
-def _link_masks_of(backlinks: pd.DataFrame, context: RiskContext, links: _LinkDomains,
+def _link_masks_of(backlinks: pd.DataFrame, context: RiskContext, links: LinkDomains,
                    scored: pd.Index | None) -> np.ndarray:
     """_link_masks of every backlink, or of the backlinks from the `scored` domains (0 for the others): on
     the Gap, half of a million backlinks come from domains it does not list, whose titles and anchors need
@@ -438,7 +468,7 @@ def _link_masks_of(backlinks: pd.DataFrame, context: RiskContext, links: _LinkDo
     return out
 
 
-def _money_page_only(backlinks: pd.DataFrame, links: _LinkDomains) -> np.ndarray:
+def _money_page_only(backlinks: pd.DataFrame, links: LinkDomains) -> np.ndarray:
     """Per distinct link domain (links.uniques): 3+ links, all to one inner page, none to the home page."""
     # A site has few target pages: their paths are derived once per distinct target URL.
     target_codes, targets = pd.factorize(backlinks["target_url"], sort=False)
@@ -469,7 +499,7 @@ def backlink_risk(backlinks: pd.DataFrame, context: RiskContext, referring_domai
     if backlinks.empty:
         return pd.DataFrame({"risk_score": pd.array([], dtype="Int64"), "markers": pd.array([], dtype="str"),
                              "reasons": pd.array([], dtype="str")}, index=backlinks.index)
-    links = _LinkDomains(backlinks)
+    links = LinkDomains(backlinks)
     facts = _domain_facts(backlinks, referring_domains, links)
     domain_mask = _domain_masks(facts, context)
     domain_mask |= np.where(links.onto(domain_mask.index, _money_page_only(backlinks, links), False),
@@ -485,17 +515,18 @@ def backlink_risk(backlinks: pd.DataFrame, context: RiskContext, referring_domai
 
 def domain_risk(backlinks: pd.DataFrame, referring_domains: pd.DataFrame | None, context: RiskContext,
                 weights: Mapping[str, int] | None = None, *, ordered: bool = True,
-                listed_only: bool = False) -> pd.DataFrame:
+                listed_only: bool = False, links: LinkDomains | None = None) -> pd.DataFrame:
     """One row per referring domain, riskiest first: domain, risk_score, markers, reasons, backlinks.
 
     `ordered=False` for callers that only look scores up by domain: the rows stay in no promised order, and
     the ordering (a rank of every name: ~0.15 s for the Gap's 450,000 domains) is skipped.
     `listed_only`: rows only for the domains of `referring_domains` (the Gap's lists), the same as in the full
     result, and only their backlinks are read for link-level markers. The other linking domains still count
-    where domains are compared with each other (a burst of new domains)."""
+    where domains are compared with each other (a burst of new domains).
+    `links`: LinkDomains of `backlinks`, when the caller shares them with other work."""
     chosen = _weights(weights)
     has_links = backlinks is not None and len(backlinks) > 0
-    links = _LinkDomains(backlinks) if has_links else None
+    links = (links or LinkDomains(backlinks)) if has_links else None
 
     def domain_side() -> pd.Series | None:
         facts = _domain_facts(backlinks if has_links else None, referring_domains, links)
