@@ -130,16 +130,18 @@ class LinkDomains:
     def __init__(self, backlinks: pd.DataFrame):
         self._backlinks = backlinks
         self._lock = threading.Lock()
-        self._parts: tuple[np.ndarray, np.ndarray, pd.Index, np.ndarray] | None = None
+        self._parts: tuple[np.ndarray, np.ndarray, pd.Index, np.ndarray, np.ndarray, bool] | None = None
         self._placed: tuple[pd.Index, np.ndarray] | None = None
 
-    def _factorised(self) -> tuple[np.ndarray, np.ndarray, pd.Index, np.ndarray]:
+    def _factorised(self) -> tuple[np.ndarray, np.ndarray, pd.Index, np.ndarray, np.ndarray, bool]:
         with self._lock:
             if self._parts is None:
                 codes, uniques = pd.factorize(self._backlinks["source_domain"], sort=False)  # missing domain: -1
                 valid = codes >= 0
+                every = bool(valid.all())
+                valid_codes = codes if every else codes[valid]
                 self._parts = (codes, valid, pd.Index(uniques, dtype="str"),
-                               np.bincount(codes[valid], minlength=len(uniques)))
+                               np.bincount(valid_codes, minlength=len(uniques)), valid_codes, every)
             return self._parts
 
     @property
@@ -161,6 +163,16 @@ class LinkDomains:
         """Backlinks per distinct domain."""
         return self._factorised()[3]
 
+    @property
+    def valid_codes(self) -> np.ndarray:
+        """The codes of the backlinks that have a domain (`codes[valid]`)."""
+        return self._factorised()[4]
+
+    def of_valid(self, values: np.ndarray) -> np.ndarray:
+        """Per-backlink `values` at the backlinks that have a domain, in line with `valid_codes`: `values` itself
+        when every backlink has one (no copy of a million values for each per-domain sum)."""
+        return values if self._factorised()[5] else values[self.valid]
+
     def among(self, index: pd.Index) -> np.ndarray:
         """Per distinct domain: is it in `index`?"""
         where = self._positions(index)
@@ -177,7 +189,7 @@ class LinkDomains:
 
     def share_at_least_half(self, flags: np.ndarray) -> np.ndarray:
         """Per distinct domain: do at least half of its backlinks have the flag?"""
-        hits = np.bincount(self.codes[self.valid], weights=flags[self.valid], minlength=len(self.uniques))
+        hits = np.bincount(self.valid_codes, weights=self.of_valid(flags), minlength=len(self.uniques))
         return 2 * hits >= self.size
 
     def onto(self, index: pd.Index, values: np.ndarray, fill) -> np.ndarray:
@@ -262,11 +274,11 @@ def _domain_facts(backlinks: pd.DataFrame | None, referring_domains: pd.DataFram
         links = links or LinkDomains(backlinks)
         # Reduced on the integer codes (every code has a link; first-appearance order, as groupby(sort=False) on
         # the names would give).
-        codes, size = links.codes[links.valid], len(links.uniques)
-        ascore = backlinks["page_ascore"].to_numpy(dtype="float64", na_value=np.nan)[links.valid]
+        codes, size = links.valid_codes, len(links.uniques)
+        ascore = links.of_valid(backlinks["page_ascore"].to_numpy(dtype="float64", na_value=np.nan))
         from_links = pd.DataFrame({
             "ascore": pd.array(max_by_code(codes, ascore, size), dtype="Float64"),
-            "first_seen": earliest_by_code(codes, backlinks["first_seen"].to_numpy()[links.valid], size),
+            "first_seen": earliest_by_code(codes, links.of_valid(backlinks["first_seen"].to_numpy()), size),
         }, index=pd.Index(links.uniques, name="domain"))
         if parts:
             parts = [_with_link_dates(parts[0], from_links["first_seen"])]
@@ -488,7 +500,7 @@ def _money_page_only(backlinks: pd.DataFrame, links: LinkDomains) -> np.ndarray:
     some_path[codes] = paths
     other_page = np.bincount(codes, weights=paths != some_path[codes], minlength=n) > 0
     one_page = (np.bincount(codes, minlength=n) > 0) & ~other_page
-    home = np.bincount(links.codes[links.valid], weights=home_of_link[links.valid], minlength=n) > 0
+    home = np.bincount(links.valid_codes, weights=links.of_valid(home_of_link), minlength=n) > 0
     return (links.size >= 3) & one_page & ~home
 
 
