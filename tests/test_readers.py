@@ -696,3 +696,17 @@ def test_damaged_zip_member_is_an_export_error() -> None:
     with pytest.raises(ExportError) as caught:
         read_export(bytes(data), "bundle.zip")
     assert caught.value.file in ("bundle.zip", "bundle.zip/tld.csv")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300), st.integers(0, 310), st.sampled_from([b"\n", b"\r"]), st.integers(1, 64))
+def test_count_byte_is_bytes_count_over_any_blocks_and_threads(data, start, byte, block):
+    from lib import parallel
+
+    expected = data.count(byte, start)
+    original_block, original_min = readers._COUNT_BLOCK, parallel.PARALLEL_MIN_ROWS
+    try:
+        readers._COUNT_BLOCK, parallel.PARALLEL_MIN_ROWS = block, 10
+        assert readers._count_byte(data, byte, start) == expected
+    finally:
+        readers._COUNT_BLOCK, parallel.PARALLEL_MIN_ROWS = original_block, original_min
