@@ -119,6 +119,16 @@ def _keyword_words(context: RiskContext) -> set[str]:
     return {w for k in context.target_keywords for w in re.findall(r"[a-z0-9]+", k.lower()) if len(w) > 2}
 
 
+@dataclass(frozen=True)
+class _DomainCodes:
+    codes: np.ndarray  # each backlink's domain as a position in `uniques`, -1 where it has none
+    valid: np.ndarray  # codes >= 0
+    uniques: pd.Index  # the distinct domains, in order of first appearance
+    size: np.ndarray  # backlinks per distinct domain
+    valid_codes: np.ndarray  # codes[valid]
+    every: bool  # every backlink has a domain
+
+
 class LinkDomains:
     """The backlinks' source domains factorised once: every per-domain aggregate below is an integer
     bincount or groupby on these codes instead of a hash of a million domain names (the costly part at
@@ -130,48 +140,30 @@ class LinkDomains:
     def __init__(self, backlinks: pd.DataFrame):
         self._backlinks = backlinks
         self._lock = threading.Lock()
-        self._parts: tuple[np.ndarray, np.ndarray, pd.Index, np.ndarray, np.ndarray, bool] | None = None
+        self._made: _DomainCodes | None = None
         self._placed: tuple[pd.Index, np.ndarray] | None = None
 
-    def _factorised(self) -> tuple[np.ndarray, np.ndarray, pd.Index, np.ndarray, np.ndarray, bool]:
+    def _factorised(self) -> _DomainCodes:
         with self._lock:
-            if self._parts is None:
+            if self._made is None:
                 codes, uniques = pd.factorize(self._backlinks["source_domain"], sort=False)  # missing domain: -1
                 valid = codes >= 0
                 every = bool(valid.all())
                 valid_codes = codes if every else codes[valid]
-                self._parts = (codes, valid, pd.Index(uniques, dtype="str"),
-                               np.bincount(valid_codes, minlength=len(uniques)), valid_codes, every)
-            return self._parts
+                self._made = _DomainCodes(codes, valid, pd.Index(uniques, dtype="str"),
+                                          np.bincount(valid_codes, minlength=len(uniques)), valid_codes, every)
+            return self._made
 
-    @property
-    def codes(self) -> np.ndarray:
-        """Each backlink's domain as a position in `uniques`, -1 where it has none."""
-        return self._factorised()[0]
-
-    @property
-    def valid(self) -> np.ndarray:
-        return self._factorised()[1]
-
-    @property
-    def uniques(self) -> pd.Index:
-        """The distinct domains, in order of first appearance."""
-        return self._factorised()[2]
-
-    @property
-    def size(self) -> np.ndarray:
-        """Backlinks per distinct domain."""
-        return self._factorised()[3]
-
-    @property
-    def valid_codes(self) -> np.ndarray:
-        """The codes of the backlinks that have a domain (`codes[valid]`)."""
-        return self._factorised()[4]
+    codes = property(lambda self: self._factorised().codes)
+    valid = property(lambda self: self._factorised().valid)
+    uniques = property(lambda self: self._factorised().uniques)
+    size = property(lambda self: self._factorised().size)
+    valid_codes = property(lambda self: self._factorised().valid_codes)
 
     def of_valid(self, values: np.ndarray) -> np.ndarray:
         """Per-backlink `values` at the backlinks that have a domain, in line with `valid_codes`: `values` itself
         when every backlink has one (no copy of a million values for each per-domain sum)."""
-        return values if self._factorised()[5] else values[self.valid]
+        return values if self._factorised().every else values[self.valid]
 
     def among(self, index: pd.Index) -> np.ndarray:
         """Per distinct domain: is it in `index`?"""
