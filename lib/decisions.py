@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib import db
 from lib.parallel import beside
@@ -259,23 +261,62 @@ def undecided_queue(score: Callable[[], pd.DataFrame], backlinks: pd.DataFrame |
     return review_queue(risk, nothing_decided, anchors=anchors)
 
 
+NO_ANCHOR = "(no anchor text)"
+
+
 def top_anchors(backlinks: pd.DataFrame, anchors_per_domain: int = 3) -> pd.Series:
-    """Per linking domain (the index): its most used anchors, most used first, joined by " | "."""
-    texts = backlinks["anchor"].fillna("").astype("str").str.strip()
-    texts = texts.where(texts != "", "(no anchor text)")
-    counts = pd.DataFrame({"domain": backlinks["source_domain"].astype("str"), "anchor": texts}).value_counts()
-    top = counts.groupby(level="domain", sort=False).head(anchors_per_domain).reset_index()
+    """Per linking domain (the index, in order of first appearance): its most used anchors, most used first (ties
+    A-Z), joined by " | "."""
+    # Counted and ordered on integer codes: a value_counts of a million (domain, anchor) string pairs and a grouped
+    # head of it cost ~0.5 s.
+    domain_codes, domains = pd.factorize(backlinks["source_domain"].astype("str"), sort=False)
+    anchor_codes, names = pd.factorize(backlinks["anchor"].fillna("").astype("str").str.strip(), sort=False)
+    names = np.asarray(names, dtype=object)
+    anchor_codes = _no_anchor_as_one(anchor_codes, names)
+    width = max(len(names), 1)
+    named = domain_codes >= 0
+    pairs, counts = np.unique(domain_codes[named].astype(np.int64) * width + anchor_codes[named], return_counts=True)
+    domain_of, anchor_of = np.divmod(pairs, width)  # sorted by domain
+    by_text = pc.rank(pa.array(names, pa.large_string()), sort_keys="ascending", tiebreaker="first").to_numpy()
+    order = _by_domain_count_text(domain_of, counts, by_text[anchor_of] - 1, width)
+    domain_of, anchor_of = domain_of[order], anchor_of[order]
+    starts = np.flatnonzero(np.r_[True, domain_of[1:] != domain_of[:-1]])
+    place = np.arange(len(domain_of)) - np.repeat(starts, np.diff(np.r_[starts, len(domain_of)]))
+    kept = place < anchors_per_domain
+    domain_of, anchors, place = domain_of[kept], names[anchor_of[kept]], place[kept]
     # Joined place by place over whole columns: a Python join per domain cost ~1.2 s for 98,000 domains.
-    codes, domains = pd.factorize(top["domain"], sort=False)
-    place = top.groupby("domain", sort=False).cumcount().to_numpy()
-    anchors = top["anchor"].to_numpy(dtype=object)
     joined = np.empty(len(domains), dtype=object)
     first = place == 0
-    joined[codes[first]] = anchors[first]
+    joined[domain_of[first]] = anchors[first]
     for n in range(1, anchors_per_domain):
         at = place == n
-        joined[codes[at]] = joined[codes[at]] + " | " + anchors[at]
+        joined[domain_of[at]] = joined[domain_of[at]] + " | " + anchors[at]
     return pd.Series(pd.array(joined, dtype="str"), index=pd.Index(domains, dtype="str", name="domain"))
+
+
+def _no_anchor_as_one(codes: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Codes with the empty anchor named NO_ANCHOR (`names` changed in place), merged with a literal NO_ANCHOR:
+    renamed among the distinct anchors instead of replaced in a million rows."""
+    empty, literal = np.flatnonzero(names == ""), np.flatnonzero(names == NO_ANCHOR)
+    if not len(empty):
+        return codes
+    if len(literal):
+        return np.where(codes == empty[0], literal[0], codes)
+    names[empty[0]] = NO_ANCHOR
+    return codes
+
+
+def _by_domain_count_text(domain_of: np.ndarray, counts: np.ndarray, text_rank: np.ndarray, width: int
+                          ) -> np.ndarray:
+    """Positions by domain, then count (highest first), then text rank (0 <= rank < width): one integer key
+    sorted when it fits in 64 bits (~0.01 s for 700,000 pairs already in domain order), else a lexsort (~0.1 s)."""
+    if not len(counts):
+        return np.zeros(0, dtype=np.int64)
+    top = int(counts.max())
+    if (int(domain_of.max()) + 1) * (top + 1) * width >= 2**63:
+        return np.lexsort((text_rank, -counts, domain_of))
+    key = (domain_of * (top + 1) + (top - counts)) * width + text_rank
+    return np.argsort(key, kind="stable")
 
 
 def review_progress(queue: pd.DataFrame, decided: pd.DataFrame, backlinks: pd.DataFrame | None = None,

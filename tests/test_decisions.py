@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -216,7 +217,8 @@ def test_broken_pages_two_tabs_and_apart_from_important_pages(workspace_id):
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a.com", "b.org", "c.net"]),
-                          st.sampled_from(["acme", "Acme", " acme ", "", None, "buy now", "x | y", "grinder"])),
+                          st.sampled_from(["acme", "Acme", " acme ", "", None, "buy now", "x | y", "grinder",
+                                           "(no anchor text)"])),
                 min_size=1, max_size=30),
        st.integers(1, 4))
 def test_top_anchors_are_each_domains_most_used_in_order(rows, per_domain):
@@ -228,11 +230,9 @@ def test_top_anchors_are_each_domains_most_used_in_order(rows, per_domain):
         if listed is None:  # an anchor holding the separator cannot be split back; check the count only
             assert top[domain].count(" | ") >= min(per_domain, len(counts)) - 1
             continue
-        assert len(listed) == min(per_domain, len(counts)) and len(set(listed)) == len(listed)
-        shown = [counts[a] for a in listed]
-        assert shown == sorted(shown, reverse=True)  # most used first
-        assert min(shown) >= max([n for a, n in counts.items() if a not in listed], default=0)
-    assert sorted(top.index) == sorted({d for d, _ in rows})
+        # most used first, ties A-Z
+        assert listed == [a for a, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:per_domain]]
+    assert list(top.index) == list(dict.fromkeys(d for d, _ in rows))  # in order of first appearance
 
 
 def test_undecided_queue_counts_anchors_beside_the_scoring_and_equals_the_plain_queue():
@@ -253,3 +253,16 @@ def test_undecided_queue_counts_anchors_beside_the_scoring_and_equals_the_plain_
     assert queue.set_index("domain")["anchors"].to_dict() == {"net.xyz": "buy grinders | cheap", "blog.com": "Acme"}
     pd.testing.assert_frame_equal(decisions.undecided_queue(lambda: risk, None),
                                   decisions.review_queue(risk, _empty_decisions()))
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 9), st.integers(1, 6)), max_size=40,
+                unique_by=lambda row: row[:2]))
+def test_pairs_ordered_by_domain_then_count_then_text_as_a_lexsort_would(rows):
+    rows = sorted(rows)  # np.unique hands the pairs over in domain order
+    domain_of = np.array([r[0] for r in rows], dtype=np.int64)
+    text_rank = np.array([r[1] for r in rows], dtype=np.int64)
+    counts = np.array([r[2] for r in rows], dtype=np.int64)
+    expected = np.lexsort((text_rank, -counts, domain_of))
+    np.testing.assert_array_equal(decisions._by_domain_count_text(domain_of, counts, text_rank, 10), expected)
+    # Too wide for one 64-bit key: the lexsort itself.
+    np.testing.assert_array_equal(decisions._by_domain_count_text(domain_of, counts, text_rank, 2**62), expected)
