@@ -47,20 +47,9 @@ class Frames:
 
 def overview(f: Frames) -> object:
     """pages/overview.py: summary_of + analyses."""
-    summary = ov.summarize(f.backlinks, f.data_date)
-    curve = ov.concentration_curve(f.backlinks, f.data_date)
     dated = [(s.data_date, f.frames[s.id]) for s in f.history]
-    return summary, {
-        "ascore": ov.ascore_distribution(f.refdomains, f.backlinks),
-        "tlds": ov.top_tlds(f.backlinks, f.refdomains, f.data_date),
-        "countries": ov.top_countries(f.refdomains),
-        "growth": ov.growth_by_month(f.backlinks, f.data_date, new_lost.vanished_backlinks(dated)),
-        "link_types": ov.link_type_counts(f.backlinks, f.data_date),
-        "rel": ov.rel_counts(f.backlinks, f.data_date),
-        "pages": ov.top_target_pages(f.backlinks, f.data_date),
-        "concentration": ov.concentration(curve),
-        "steps": ov.concentration_steps(curve),
-    }
+    return ov.summarize(f.backlinks, f.data_date), ov.chart_data(f.backlinks, f.refdomains, f.data_date,
+                                                                 lambda: new_lost.vanished_backlinks(dated))
 
 
 def referring_domains(f: Frames) -> pd.DataFrame:

@@ -35,24 +35,8 @@ def analyses(root: str, backlinks_ids: tuple[tuple[int, date], ...], refdomains_
              data_date: date) -> dict:
     """Everything the page charts; `backlinks_ids` is the site's Backlinks history, oldest first."""
     backlinks = state.frame_by_id(backlinks_ids[-1][0]) if backlinks_ids else None
-    refdomains = state.frame_by_id(refdomains_id)
-    result = {
-        "ascore": ov.ascore_distribution(refdomains, backlinks),
-        "tlds": ov.top_tlds(backlinks, refdomains, data_date),
-        "countries": ov.top_countries(refdomains),
-    }
-    if backlinks is not None:
-        curve = ov.concentration_curve(backlinks, data_date)
-        result.update(
-            growth=ov.growth_by_month(backlinks, data_date, state.vanished_links(
-                root, tuple(snapshot_id for snapshot_id, _ in backlinks_ids))),
-            link_types=ov.link_type_counts(backlinks, data_date),
-            rel=ov.rel_counts(backlinks, data_date),
-            pages=ov.top_target_pages(backlinks, data_date),
-            concentration=ov.concentration(curve),
-            steps=ov.concentration_steps(curve),
-        )
-    return result
+    return ov.chart_data(backlinks, state.frame_by_id(refdomains_id), data_date, lambda: state.vanished_links(
+        root, tuple(snapshot_id for snapshot_id, _ in backlinks_ids)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

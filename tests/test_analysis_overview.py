@@ -247,3 +247,36 @@ def test_growth_from_no_or_unreadable_history_is_empty():
     assert ov.growth_from_history(None).empty
     assert ov.growth_from_history({"not a date": {"backlinks": 1}}).empty
     assert ov.growth_from_history({"2026-01-01": {"authority_score": 40}}).empty
+
+
+def test_chart_data_is_each_analysis_of_the_page_with_the_vanished_links_read_on_this_thread():
+    import threading
+
+    backlinks = fixture()
+    refs = pd.DataFrame({"domain": ["a.com", "b.org"], "root_domain": ["a.com", "b.org"],
+                         "domain_ascore": pd.array([30, 70], dtype="Int64"), "country": ["US", "de"],
+                         "backlinks": pd.array([4, 2], dtype="Int64")})
+    vanished = backlinks.iloc[:1].assign(lost_date=T("2026-10-15"))
+    callers = []
+
+    def read_vanished():
+        callers.append(threading.current_thread())
+        return vanished
+
+    found = ov.chart_data(backlinks, refs, DATA_DATE, read_vanished)
+    assert callers == [threading.current_thread()]
+    curve = ov.concentration_curve(backlinks, DATA_DATE)
+    expected = {"ascore": ov.ascore_distribution(refs, backlinks), "tlds": ov.top_tlds(backlinks, refs, DATA_DATE),
+                "countries": ov.top_countries(refs), "growth": ov.growth_by_month(backlinks, DATA_DATE, vanished),
+                "link_types": ov.link_type_counts(backlinks, DATA_DATE), "rel": ov.rel_counts(backlinks, DATA_DATE),
+                "pages": ov.top_target_pages(backlinks, DATA_DATE), "concentration": ov.concentration(curve),
+                "steps": ov.concentration_steps(curve)}
+    assert found.keys() == expected.keys()
+    for name, value in expected.items():
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(found[name], value)
+        else:
+            assert found[name] == value
+    # Without backlinks: the Referring Domains figures only, and the vanished links are not read.
+    assert ov.chart_data(None, refs, DATA_DATE, read_vanished).keys() == {"ascore", "tlds", "countries"}
+    assert len(callers) == 1
