@@ -156,3 +156,13 @@ def test_active_links_are_the_rows_not_flagged_lost_with_every_dtype_kept():
     kept = frame.assign(lost_link=False)
     assert active_links(kept).equals(kept)
     assert active_links(frame.drop(columns="lost_link")).equals(frame.drop(columns="lost_link"))
+
+
+def test_a_point_from_the_live_links_domains_factorised_elsewhere_is_the_same():
+    from lib.analysis.risk import LinkDomains
+
+    for frame in (MARCH, APRIL, MARCH.iloc[0:0]):
+        domains = LinkDomains(trend.active_links(frame))
+        shared = trend.summarize_snapshot(frame, 3, date(2024, 4, 30), SCORES,
+                                          live_domains=(domains.codes, domains.uniques))
+        assert shared == trend.summarize_snapshot(frame, 3, date(2024, 4, 30), SCORES)
