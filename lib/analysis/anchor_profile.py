@@ -18,9 +18,12 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lib.analysis.anchors import CATEGORIES, KEYWORD_HEAVY, LABELS, AnchorContext, classify_anchors
 from lib.analysis.overview import lost_mask
+from lib.arrow_strings import column_strings, sort_indices
+from lib.parallel import beside
 
 DEFAULT_THRESHOLD = 0.20
 THRESHOLD_SETTING = "anchor_keyword_threshold"  # workspace setting: the limit as a fraction (0.05 .. 0.9)
@@ -71,10 +74,12 @@ def profile_from_backlinks(backlinks: pd.DataFrame, context: AnchorContext, data
     else:
         anchor_codes, uniques = np.zeros(int(live_mask.sum()), dtype=np.intp), np.array([""], dtype=object)
         uniques = uniques[:1 if len(anchor_codes) else 0]
-    unique_types = classify_anchors(pd.Series(uniques, dtype="str"), context).to_numpy(dtype=object)
+    # The distinct anchors classified (mostly Python) while the domains are factorised (Arrow) beside it.
+    unique_types, (domain_codes, domain_names) = beside(
+        lambda: classify_anchors(pd.Series(uniques, dtype="str"), context).to_numpy(dtype=object),
+        lambda: _live_codes(backlinks["source_domain"], live_mask))
     type_codes = pd.Index(CATEGORIES).get_indexer(unique_types)[anchor_codes] if len(anchor_codes) \
         else np.array([], int)
-    domain_codes, domain_names = _live_codes(backlinks["source_domain"], live_mask)
     total_backlinks = int(live_mask.sum())
 
     per_anchor = pd.DataFrame({"anchor_code": anchor_codes, "domain": domain_codes,
@@ -151,8 +156,14 @@ def _finish_anchor_table(anchors: pd.DataFrame) -> pd.DataFrame:
     anchors["anchor"] = anchors["anchor"].astype("str")
     anchors["category"] = anchors["category"].astype("str")
     anchors = anchors.astype({"first_seen": "datetime64[ns]", "last_seen": "datetime64[ns]"})
-    return anchors.sort_values(["domains", "backlinks", "anchor"], ascending=[False, False, True],
-                               kind="stable").reset_index(drop=True)[list(ANCHOR_COLUMNS)]
+    # Most anchors tie on their counts (a link or two each): the texts are ranked once (sort_indices) rather than
+    # compared pair by pair.
+    keys = pa.table({"domains": anchors["domains"].to_numpy(dtype="int64"),
+                     "backlinks": anchors["backlinks"].to_numpy(dtype="int64"),
+                     "anchor": column_strings(anchors["anchor"])})
+    order = sort_indices(keys, [("domains", "descending", "at_end"), ("backlinks", "descending", "at_end"),
+                                ("anchor", "ascending", "at_end")])
+    return anchors.take(order).reset_index(drop=True)[list(ANCHOR_COLUMNS)]
 
 
 @dataclass(frozen=True)
