@@ -6,8 +6,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import frames, parallel
-from lib.frames import (earliest_by_code, first_rows_by_code, labels_by_code, latest_by_code, max_by_code, rows_at,
-                        rows_where, values_at)
+from lib.frames import (
+    earliest_by_code,
+    first_rows_by_code,
+    labels_by_code,
+    latest_by_code,
+    max_by_code,
+    rows_at,
+    rows_where,
+    sort_rows,
+    values_at,
+)
 
 
 def mixed(n: int) -> pd.DataFrame:
@@ -135,3 +144,21 @@ def test_labels_by_code_reads_flags_as_false_then_true():
     got = labels_by_code(np.array([True, False, True]), ("domain facts", "links"))
     assert got.tolist() == ["links", "domain facts", "links"]
     assert got.dtype == pd.StringDtype(na_value=np.nan)
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 3)), st.one_of(st.none(), st.floats(0, 2).map(round)),
+                          st.one_of(st.none(), st.sampled_from(["", "a", "B", "b", "é", "ab"]))), max_size=40),
+       st.lists(st.booleans(), min_size=3, max_size=3))
+def test_sort_rows_is_a_stable_pandas_sort_with_missing_values_last(rows, ascending):
+    frame = pd.DataFrame({"score": pd.array([r[0] for r in rows], dtype="Int64"),
+                          "share": pd.Series([r[1] for r in rows], dtype="float64"),
+                          "name": pd.array([r[2] for r in rows], dtype="str")},
+                         index=pd.RangeIndex(100, 100 + len(rows)))
+    by = ["score", "share", "name"]
+    expected = frame.sort_values(by, ascending=ascending, kind="stable", na_position="last")
+    pd.testing.assert_frame_equal(sort_rows(frame, by, ascending), expected)
+    pd.testing.assert_frame_equal(sort_rows(frame, ["name", "score"], ascending[:2]),
+                                  frame.sort_values(["name", "score"], ascending=ascending[:2], kind="stable",
+                                                    na_position="last"))

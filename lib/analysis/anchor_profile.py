@@ -18,11 +18,10 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from lib.analysis.anchors import CATEGORIES, KEYWORD_HEAVY, LABELS, AnchorContext, classify_anchors
 from lib.analysis.overview import lost_mask
-from lib.arrow_strings import column_strings, sort_indices
+from lib.frames import sort_rows
 from lib.parallel import beside
 
 DEFAULT_THRESHOLD = 0.20
@@ -156,14 +155,9 @@ def _finish_anchor_table(anchors: pd.DataFrame) -> pd.DataFrame:
     anchors["anchor"] = anchors["anchor"].astype("str")
     anchors["category"] = anchors["category"].astype("str")
     anchors = anchors.astype({"first_seen": "datetime64[ns]", "last_seen": "datetime64[ns]"})
-    # Most anchors tie on their counts (a link or two each): the texts are ranked once (sort_indices) rather than
-    # compared pair by pair.
-    keys = pa.table({"domains": anchors["domains"].to_numpy(dtype="int64"),
-                     "backlinks": anchors["backlinks"].to_numpy(dtype="int64"),
-                     "anchor": column_strings(anchors["anchor"])})
-    order = sort_indices(keys, [("domains", "descending", "at_end"), ("backlinks", "descending", "at_end"),
-                                ("anchor", "ascending", "at_end")])
-    return anchors.take(order).reset_index(drop=True)[list(ANCHOR_COLUMNS)]
+    # Most anchors tie on their counts (a link or two each): sort_rows ranks the texts once.
+    return sort_rows(anchors, ["domains", "backlinks", "anchor"], [False, False, True]).reset_index(drop=True)[
+        list(ANCHOR_COLUMNS)]
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,10 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from lib.analysis.snapshot_diff import link_keys
-from lib.arrow_strings import positions_in, sort_indices
-from lib.frames import labels_by_code, rows_at, rows_where
+from lib.arrow_strings import positions_in
+from lib.frames import labels_by_code, rows_at, rows_where, sort_positions, sort_rows
 from lib.parallel import beside
 
 FREQUENCIES = {"week": "W-SUN", "month": "M"}
@@ -175,9 +174,7 @@ def _sort_order(keys: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.
     """keys.sort_values(by, ascending, na_position="last", kind="stable").index, sorted by Arrow: with a URL
     as the last key pandas factorises every URL string first, lib.arrow_strings.sort_indices ranks them once
     (both stable, both in code point order)."""
-    table = pa.table({c: pa.array(keys[c], from_pandas=True) for c in by})
-    order = sort_indices(table, [(c, "ascending" if a else "descending", "at_end") for c, a in zip(by, ascending)])
-    return keys.index[order]
+    return keys.index[sort_positions(keys, by, ascending)]
 
 
 def _rows_in_order(links: pd.DataFrame, order: pd.Index, **extra: pd.Series) -> pd.DataFrame:
@@ -283,10 +280,10 @@ def new_lost_report(links: pd.DataFrame, start: date, end: date, freq: str = "mo
         timeline=periods,
         new_links=new_links,
         lost_links=lost,
-        new_domains=domains[_in(domains["first_seen"], start, end)].sort_values(
-            ["authority", "domain"], ascending=[False, True], na_position="last").reset_index(drop=True),
-        lost_domains=domains[_in(domains["lost_date"], start, end)].sort_values(
-            ["authority", "domain"], ascending=[False, True], na_position="last").reset_index(drop=True),
+        new_domains=sort_rows(domains[_in(domains["first_seen"], start, end)], ["authority", "domain"],
+                              [False, True]).reset_index(drop=True),
+        lost_domains=sort_rows(domains[_in(domains["lost_date"], start, end)], ["authority", "domain"],
+                               [False, True]).reset_index(drop=True),
         pages_losing=pages_losing(lost),
         pages_attracting=attracting,
     )

@@ -17,7 +17,7 @@ import pandas as pd
 from lib.analysis.categories import categorize_domains
 from lib.analysis.overview import LOST_AFTER_DAYS, follow_mask, lost_mask
 from lib.arrow_strings import positions_in
-from lib.frames import earliest_by_code, first_rows_by_code, latest_by_code, max_by_code, values_at
+from lib.frames import earliest_by_code, first_rows_by_code, latest_by_code, max_by_code, sort_rows, values_at
 from lib.parallel import beside
 
 COLUMNS = ("domain", "domain_ascore", "backlinks", "live_backlinks", "follow_share", "best_page_ascore",
@@ -156,8 +156,7 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
         table[name] = table[name].fillna("").astype("str")
     table["lost"] = table["lost"].fillna(False).astype(bool)
     table = table[list(COLUMNS)].astype(_DTYPES)
-    return table.sort_values(["domain_ascore", "backlinks", "domain"], ascending=[False, False, True],
-                             na_position="last", kind="stable").reset_index(drop=True)
+    return sort_rows(table, ["domain_ascore", "backlinks", "domain"], [False, False, True]).reset_index(drop=True)
 
 
 def _with_categories(table: pd.DataFrame, categories: pd.DataFrame | None) -> pd.DataFrame:

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib.arrow_strings import column_strings, pair_hashes, positions_in
-from lib.frames import rows_at
+from lib.frames import rows_at, sort_rows
 
 DIFFABLE_KINDS = ("backlinks", "referring_domains", "anchors")
 # What a gained or lost backlink keeps (History's link tables and their downloads): taking all ~24 columns of
@@ -223,8 +223,8 @@ def _domains_of_refdomains(refdomains: pd.DataFrame) -> pd.DataFrame:
 
 def _only_in(these: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
     found = these[_missing_from(these.index, others.index)]
-    return found.reset_index().sort_values(["ascore", "backlinks", "domain"], ascending=[False, False, True],
-                                           na_position="last", kind="stable").reset_index(drop=True)
+    return sort_rows(found.reset_index(), ["ascore", "backlinks", "domain"], [False, False, True]
+                     ).reset_index(drop=True)
 
 
 def _missing_from(these: pd.Index, others: pd.Index) -> np.ndarray:
@@ -309,4 +309,4 @@ def _only_in_anchors(these: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
     found = these[_missing_from(these.index, others.index)].reset_index()
     if found.empty:
         return _empty(_ANCHOR_COLUMNS)
-    return found.sort_values(["backlinks", "anchor"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return sort_rows(found, ["backlinks", "anchor"], [False, True]).reset_index(drop=True)
