@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from lib.analysis.risk import RISKY_SCORE
+from lib.analysis.risk import RISKY_SCORE, LinkDomains
 from lib.arrow_strings import as_flags, column_strings, positions_in
 from lib.frames import first_rows_by_code, labels_by_code, max_by_code, values_at
 
@@ -385,13 +385,13 @@ def risk_facts(gap_frame: pd.DataFrame, referring_domains: Sequence[pd.DataFrame
 
 def gap_risk(gap_frame: pd.DataFrame, context, referring_domains: Sequence[pd.DataFrame | None] = (),
              backlinks: pd.DataFrame | None = None, list_facts: pd.DataFrame | None = None,
-             links=None) -> pd.DataFrame:
+             links: LinkDomains | None = None) -> pd.DataFrame:
     """The audit's risk score of every gap domain (one row per registrable domain), and what it rests on:
     `basis` "links" where backlinks from the domain are known, else "domain facts" (Authority Score, name,
     TLD, IP range), which cannot see link-level markers such as sitewide or exact-match anchors.
     Rows in no promised order: they are looked up by domain (with_risk_scores).
     `list_facts`: Gap.list_facts, when the gap was computed from `referring_domains` (see risk_facts).
-    `links`: lib.analysis.risk.LinkDomains of `backlinks`, shared with other work on them."""
+    `links`: LinkDomains of `backlinks`, shared with other work on them."""
     from lib.analysis.risk import domain_risk
 
     facts = risk_facts(gap_frame, referring_domains, list_facts)
