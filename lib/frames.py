@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -48,6 +50,49 @@ def rows_at(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     threads = None if len(positions) >= PARALLEL_MIN_ROWS and frame.shape[1] > 1 else 1
     columns = each(lambda name: values_at(frame[name], positions).array, list(frame.columns), threads)
     return pd.DataFrame(dict(zip(frame.columns, columns)), index=frame.index.take(positions))
+
+
+@dataclass(frozen=True)
+class _Factorised:
+    codes: np.ndarray  # each row's value as a position in `uniques`, -1 where it is missing
+    valid: np.ndarray  # codes >= 0
+    uniques: pd.Index  # the distinct values, in order of first appearance
+    size: np.ndarray  # rows per distinct value
+    valid_codes: np.ndarray  # codes[valid]
+    every: bool  # no row is missing
+
+
+class ColumnCodes:
+    """A text column factorised once (pd.factorize, in order of first appearance), on first use and under a lock:
+    work on two threads that groups the same million rows by it shares one factorisation (~0.05 s each), and
+    every per-value figure is a bincount or ufunc.at over the codes."""
+
+    def __init__(self, column: pd.Series):
+        self._column = column
+        self._lock = threading.Lock()
+        self._made: _Factorised | None = None
+
+    def _factorised(self) -> _Factorised:
+        with self._lock:
+            if self._made is None:
+                codes, uniques = pd.factorize(self._column, sort=False)
+                valid = codes >= 0
+                every = bool(valid.all())
+                valid_codes = codes if every else codes[valid]
+                self._made = _Factorised(codes, valid, pd.Index(uniques, dtype="str"),
+                                         np.bincount(valid_codes, minlength=len(uniques)), valid_codes, every)
+            return self._made
+
+    codes = property(lambda self: self._factorised().codes)
+    valid = property(lambda self: self._factorised().valid)
+    uniques = property(lambda self: self._factorised().uniques)
+    size = property(lambda self: self._factorised().size)
+    valid_codes = property(lambda self: self._factorised().valid_codes)
+
+    def of_valid(self, values: np.ndarray) -> np.ndarray:
+        """Per-row `values` at the rows that have a value, in line with `valid_codes`: `values` itself when no row
+        is missing (no copy of a million values for each per-value sum)."""
+        return values if self._factorised().every else values[self.valid]
 
 
 def labels_by_code(codes: np.ndarray, labels: Sequence[str], index: pd.Index | None = None) -> pd.Series:

@@ -166,3 +166,10 @@ def test_categorized_table_is_the_table_with_its_categories():
         keywords, overrides = ("coffee grinder",), {"blog.com": "partner"}
         expected = rd.domain_table(links, refs, DATA_DATE, categorize_domains(links, refs, keywords, overrides))
         pd.testing.assert_frame_equal(rd.categorized_table(links, refs, DATA_DATE, keywords, overrides), expected)
+
+
+def test_links_without_a_domain_make_no_row_and_change_no_figure():
+    with_missing = pd.concat([backlinks(), backlinks().iloc[[0, 5]].assign(source_domain=[None, ""])],
+                             ignore_index=True).astype({"source_domain": "str"})
+    pd.testing.assert_frame_equal(rd.domain_table(with_missing, None, DATA_DATE),
+                                  rd.domain_table(backlinks(), None, DATA_DATE))

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from lib import frames, parallel
 from lib.frames import (
+    ColumnCodes,
     earliest_by_code,
     first_rows_by_code,
     labels_by_code,
@@ -162,3 +163,18 @@ def test_sort_rows_is_a_stable_pandas_sort_with_missing_values_last(rows, ascend
     pd.testing.assert_frame_equal(sort_rows(frame, ["name", "score"], ascending[:2]),
                                   frame.sort_values(["name", "score"], ascending=ascending[:2], kind="stable",
                                                     na_position="last"))
+
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["a.com", "b.org", "", "c.net"])), max_size=30))
+def test_column_codes_are_pandas_factorisation_with_the_per_value_figures(values):
+    column = pd.Series(values, dtype="str")
+    shared = ColumnCodes(column)
+    codes, uniques = pd.factorize(column, sort=False)
+    np.testing.assert_array_equal(shared.codes, codes)
+    assert shared.uniques.tolist() == list(uniques) and shared.uniques.dtype == "str"
+    np.testing.assert_array_equal(shared.valid, codes >= 0)
+    np.testing.assert_array_equal(shared.valid_codes, codes[codes >= 0])
+    np.testing.assert_array_equal(shared.size, np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    weights = np.arange(len(values), dtype="float64")
+    np.testing.assert_array_equal(shared.of_valid(weights), weights[codes >= 0])

@@ -17,7 +17,15 @@ import pandas as pd
 from lib.analysis.categories import categorize_domains
 from lib.analysis.overview import LOST_AFTER_DAYS, follow_mask, lost_mask
 from lib.arrow_strings import positions_in
-from lib.frames import earliest_by_code, first_rows_by_code, latest_by_code, max_by_code, sort_rows, values_at
+from lib.frames import (
+    ColumnCodes,
+    earliest_by_code,
+    first_rows_by_code,
+    latest_by_code,
+    max_by_code,
+    sort_rows,
+    values_at,
+)
 from lib.parallel import beside
 
 COLUMNS = ("domain", "domain_ascore", "backlinks", "live_backlinks", "follow_share", "best_page_ascore",
@@ -29,34 +37,36 @@ _DTYPES = {"domain": "str", "domain_ascore": "Int64", "backlinks": "Int64", "liv
            "category": "str", "category_reason": "str", "mark": "str", "note": "str", "note_private": "bool"}
 
 
-def _from_backlinks(backlinks: pd.DataFrame, data_date: date) -> pd.DataFrame:
+def _from_backlinks(backlinks: pd.DataFrame, data_date: date, domains: ColumnCodes | None = None) -> pd.DataFrame:
     # Figures by integer codes: a million domain strings are not copied out of Arrow and back, and as every code
     # has a row each figure is a bincount or a ufunc.at over the codes (a pandas groupby of the six took ~0.06 s).
-    codes, names = pd.factorize(backlinks["source_domain"], sort=False, use_na_sentinel=False)
-    size = len(names)
-    rows = np.bincount(codes, minlength=size)
-    live = np.bincount(codes, weights=~lost_mask(backlinks, data_date), minlength=size).astype(np.int64)
+    # `domains`: the source domains' ColumnCodes, shared with the categories' thread. Links without a domain are
+    # left out (they would make a nameless row, dropped below).
+    domains = domains or ColumnCodes(backlinks["source_domain"])
+    codes, size, of_links = domains.valid_codes, len(domains.uniques), domains.of_valid
+    rows = domains.size
+    live = np.bincount(codes, weights=of_links(~lost_mask(backlinks, data_date)), minlength=size).astype(np.int64)
 
     def dates(column: str) -> np.ndarray:
         if column in backlinks:
-            return backlinks[column].to_numpy(dtype="datetime64[ns]")
+            return of_links(backlinks[column].to_numpy(dtype="datetime64[ns]"))
         return np.full(len(codes), np.datetime64("NaT", "ns"))
 
-    page_ascore = (backlinks["page_ascore"].to_numpy(dtype="float64", na_value=np.nan) if "page_ascore" in backlinks
-                   else np.full(len(codes), np.nan))
+    page_ascore = (of_links(backlinks["page_ascore"].to_numpy(dtype="float64", na_value=np.nan))
+                   if "page_ascore" in backlinks else np.full(len(codes), np.nan))
     grouped = pd.DataFrame({
         "backlinks": rows, "live_backlinks": live,
-        "follow_share": np.bincount(codes, weights=follow_mask(backlinks), minlength=size) / rows,
+        "follow_share": np.bincount(codes, weights=of_links(follow_mask(backlinks)), minlength=size) / rows,
         "best_page_ascore": pd.array(max_by_code(codes, page_ascore, size), dtype="Float64").astype("Int64"),
         "first_seen": earliest_by_code(codes, dates("first_seen"), size),
         "last_seen": latest_by_code(codes, dates("last_seen"), size),
     })
-    first_rows = first_rows_by_code(codes, size)
+    first_rows = first_rows_by_code(domains.codes, size)
     # Text stays in Arrow (str), not Python objects: the table is typed as str afterwards anyway.
     grouped["tld"] = values_at(backlinks["source_tld"], first_rows).array if "source_tld" in backlinks else ""
-    grouped.index = pd.Index(names, dtype="str", name="domain")
+    grouped.index = pd.Index(domains.uniques, dtype="str", name="domain")
     grouped["lost"] = grouped["live_backlinks"] == 0
-    return grouped[grouped.index.notna() & (grouped.index != "")]
+    return grouped[grouped.index != ""]
 
 
 def _from_referring_domains(referring_domains: pd.DataFrame, data_date: date) -> pd.DataFrame:
@@ -110,12 +120,17 @@ def domain_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame
 def categorized_table(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None, data_date: date,
                       keywords: tuple[str, ...] = (), overrides: Mapping[str, str] | None = None) -> pd.DataFrame:
     """domain_table with the categories of lib.analysis.categories.categorize_domains, which are worked out on
-    a second thread while this one builds the per-domain figures: neither needs the other."""
+    a second thread while this one builds the per-domain figures: neither needs the other, and both group the
+    links by one shared factorisation of their domains."""
+    domains = ColumnCodes(backlinks["source_domain"]) if backlinks is not None and "source_domain" in backlinks \
+        else None
+
     def figures() -> pd.DataFrame | None:
-        table = _per_domain(backlinks, referring_domains, data_date)
+        table = _per_domain(backlinks, referring_domains, data_date, domains)
         return None if table is None else _typed(table)  # typed and sorted while the categories are worked out
 
-    table, categories = beside(figures, lambda: categorize_domains(backlinks, referring_domains, keywords, overrides))
+    table, categories = beside(figures, lambda: categorize_domains(backlinks, referring_domains, keywords, overrides,
+                                                                   domains))
     return _empty_table() if table is None else with_marks(_with_categories(table, categories), None)
 
 
@@ -124,9 +139,9 @@ def _empty_table() -> pd.DataFrame:
 
 
 def _per_domain(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None,
-                data_date: date) -> pd.DataFrame | None:
+                data_date: date, domains: ColumnCodes | None = None) -> pd.DataFrame | None:
     """The links' and the export's figures per domain, joined (None when there is neither)."""
-    from_links = _from_backlinks(backlinks, data_date) if backlinks is not None and len(backlinks) else None
+    from_links = _from_backlinks(backlinks, data_date, domains) if backlinks is not None and len(backlinks) else None
     from_export = (_from_referring_domains(referring_domains, data_date)
                    if referring_domains is not None and len(referring_domains) else None)
     if from_links is None and from_export is None:

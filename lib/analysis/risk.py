@@ -27,7 +27,6 @@ A domain carries a link-level marker when at least half of its backlinks do.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -39,7 +38,7 @@ import pyarrow.compute as pc
 from lib.analysis.anchors import AnchorContext, exact_match_mask
 from lib.analysis.text import extract_first, match_rows, sliced
 from lib.arrow_strings import as_flags, column_strings, positions_in, take_from_chunks
-from lib.frames import earliest_by_code, max_by_code, rows_where, values_at
+from lib.frames import ColumnCodes, earliest_by_code, max_by_code, rows_where, values_at
 from lib.parallel import PARALLEL_MIN_ROWS, beside
 
 RISKY_SCORE = 50  # a domain or link at or above this is "risky"
@@ -119,51 +118,17 @@ def _keyword_words(context: RiskContext) -> set[str]:
     return {w for k in context.target_keywords for w in re.findall(r"[a-z0-9]+", k.lower()) if len(w) > 2}
 
 
-@dataclass(frozen=True)
-class _DomainCodes:
-    codes: np.ndarray  # each backlink's domain as a position in `uniques`, -1 where it has none
-    valid: np.ndarray  # codes >= 0
-    uniques: pd.Index  # the distinct domains, in order of first appearance
-    size: np.ndarray  # backlinks per distinct domain
-    valid_codes: np.ndarray  # codes[valid]
-    every: bool  # every backlink has a domain
-
-
-class LinkDomains:
+class LinkDomains(ColumnCodes):
     """The backlinks' source domains factorised once: every per-domain aggregate below is an integer
     bincount or groupby on these codes instead of a hash of a million domain names (the costly part at
     a million backlinks: each string groupby, map or reindex re-factorises them).
 
-    Factorised on first use, under a lock, so that threads can share one: the Gap's risk score and priority
-    parts, worked out side by side, both read the site's million links by domain (lib.analysis.priority)."""
+    Shareable between threads (lib.frames.ColumnCodes): the Gap's risk score and priority parts, worked out side by
+    side, both read the site's million links by domain (lib.analysis.priority)."""
 
     def __init__(self, backlinks: pd.DataFrame):
-        self._backlinks = backlinks
-        self._lock = threading.Lock()
-        self._made: _DomainCodes | None = None
+        super().__init__(backlinks["source_domain"])
         self._placed: tuple[pd.Index, np.ndarray] | None = None
-
-    def _factorised(self) -> _DomainCodes:
-        with self._lock:
-            if self._made is None:
-                codes, uniques = pd.factorize(self._backlinks["source_domain"], sort=False)  # missing domain: -1
-                valid = codes >= 0
-                every = bool(valid.all())
-                valid_codes = codes if every else codes[valid]
-                self._made = _DomainCodes(codes, valid, pd.Index(uniques, dtype="str"),
-                                          np.bincount(valid_codes, minlength=len(uniques)), valid_codes, every)
-            return self._made
-
-    codes = property(lambda self: self._factorised().codes)
-    valid = property(lambda self: self._factorised().valid)
-    uniques = property(lambda self: self._factorised().uniques)
-    size = property(lambda self: self._factorised().size)
-    valid_codes = property(lambda self: self._factorised().valid_codes)
-
-    def of_valid(self, values: np.ndarray) -> np.ndarray:
-        """Per-backlink `values` at the backlinks that have a domain, in line with `valid_codes`: `values` itself
-        when every backlink has one (no copy of a million values for each per-domain sum)."""
-        return values if self._factorised().every else values[self.valid]
 
     def among(self, index: pd.Index) -> np.ndarray:
         """Per distinct domain: is it in `index`?"""
