@@ -128,7 +128,8 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype="str") for name in _OUTPUT})
 
 
-def _sample(backlinks: pd.DataFrame, domains: ColumnCodes | None = None) -> tuple[pd.DataFrame, np.ndarray, pd.Index]:
+def _sample(backlinks: pd.DataFrame, link_domains: ColumnCodes | None = None
+            ) -> tuple[pd.DataFrame, np.ndarray, pd.Index]:
     """The first SAMPLE_PER_DOMAIN rows of each named domain (their text columns), each row's domain as a code,
     and the domains in order of first appearance (a code is a position there)."""
     # Picked by a mask from one factorisation of the domain column, whose codes the rows keep: a boolean
@@ -137,7 +138,7 @@ def _sample(backlinks: pd.DataFrame, domains: ColumnCodes | None = None) -> tupl
     # a time (lib.frames.rows_where): ~0.035 s, where taking the rows by position cost ~0.2 s.
     # A missing domain gets code -1 and the empty name is dropped from the domains after: no filled copy of the
     # million names, no hash table of the distinct ones to find "".
-    shared = domains or ColumnCodes(backlinks["source_domain"].astype("str"))
+    shared = link_domains or ColumnCodes(backlinks["source_domain"].astype("str"))
     codes, domains = shared.codes, shared.uniques
     named = codes >= 0
     empty_at = np.flatnonzero(np.asarray(domains == "", dtype=bool))
