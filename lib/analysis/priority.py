@@ -281,7 +281,7 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     `backlinks`: Backlinks exports of the compared domains (links from these domains: titles, anchors, link
     types); the risk scores: the frame's own `risk_score` column (lib.analysis.gap.with_risk_scores), else
     `risk`: domain, risk_score as from lib.analysis.risk (keyed by the registrable domain). `links`:
-    lib.analysis.risk.LinkDomains of `backlinks` shared with the risk scoring (else factorised here).
+    lib.analysis.risk.LinkDomains of `backlinks` when shared with the risk scoring.
     """
     root = gap_frame["root_domain"] if "root_domain" in gap_frame else gap_frame["domain"]
     parts = pd.DataFrame(index=gap_frame.index)
@@ -290,7 +290,8 @@ def priority_parts(gap_frame: pd.DataFrame, n_competitors: int, *, keywords: Seq
     if backlinks is not None and not backlinks.empty:
         # Each row's registrable domain among the links' domains, looked up once for the titles and anchors and
         # for the content share (each looked the names up again: ~0.05 s per lookup of ~400,000 names).
-        codes, names = (links.codes, links.uniques) if links is not None else _linking_domains(backlinks)
+        links = links or LinkDomains(backlinks)
+        codes, names = links.codes, links.uniques
         at = positions_in(root, names)
         linked = at >= 0
         if _has_terms(keywords, brand_terms):
