@@ -440,7 +440,7 @@ def _parse_typed(data: bytes, start: int, names: list[str], delimiter: str, kind
             columns[n] = pd.Series(pd.array(column, dtype="str"))
         else:
             columns[n] = pd.Series(column.to_numpy(), dtype="datetime64[ns]")
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # the columns are new: copying them costs ~0.08 s per million rows
 
 
 def _parse_careful(data: bytes, start: int, names: list[str], delimiter: str, name: str
