@@ -163,6 +163,9 @@ def _atomic_write_one(frame: pd.DataFrame, path: Path) -> None:
 def _write_parquet(table: pa.Table, path: Path) -> None:
     # LZ4: measured on a million backlinks, faster to write than zstd and about three times faster
     # to read back (re-opening a workspace), for files ~45% larger (55 MB instead of 38 MB).
-    pq.write_table(table, path, compression="lz4")
+    # Hash keys (unsigned 64-bit) are all distinct: a dictionary of them would be built only to be dropped
+    # (~0.1 s of CPU per million rows).
+    dictionary = [f.name for f in table.schema if not pa.types.is_uint64(f.type)]
+    pq.write_table(table, path, compression="lz4", use_dictionary=dictionary)
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())

@@ -122,3 +122,18 @@ def test_an_orphan_folder_of_parts_is_removed(workspace, data_dir, monkeypatch):
     assert orphan.is_dir()
     assert snapshots.remove_orphans() == [orphan]
     assert not orphan.exists() and (data_dir / snap.file).is_dir()
+
+
+def test_hash_keys_are_stored_without_a_dictionary_and_text_with_one(workspace, data_dir):
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    frame = refdomains(*[f"site{i % 7}.com" for i in range(500)])
+    frame["link_key"] = np.arange(500, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    snap = snapshots.save_snapshot(workspace.id, "referring_domains", frame, target_domain="acme.com",
+                                   source="upload", source_name="acme.csv", data_date=date(2024, 3, 1))
+    metadata = pq.ParquetFile(data_dir / snap.file).metadata.row_group(0)
+    encodings = {metadata.column(i).path_in_schema: metadata.column(i).encodings for i in range(metadata.num_columns)}
+    assert not any("DICTIONARY" in e for e in encodings["link_key"])
+    assert any("DICTIONARY" in e for e in encodings["domain"])
+    pd.testing.assert_frame_equal(snapshots.load_frame(snap), frame)
