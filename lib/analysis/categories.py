@@ -26,8 +26,9 @@ SAMPLE_PER_DOMAIN backlinks, which keeps a million-row workspace fast.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -112,6 +113,7 @@ _KEYWORD_STOPWORDS = frozenset({
 })
 NAME_TERM_MIN = 5  # keyword words shorter than this are not looked for inside domain names ("pour", "burr")
 _OUTPUT = ("domain", "category", "category_reason")
+T = TypeVar("T")
 
 
 def keyword_terms(keywords: tuple[str, ...]) -> tuple[str, ...]:
@@ -263,12 +265,13 @@ def _evidence(text: pd.Series, hit: np.ndarray, codes: np.ndarray, pattern: str,
 _SPAM_TITLE = rf"\b(?:{_SPAM_WORDS})\b"
 
 
-def _row_hits(rows: pd.DataFrame, title_keywords: str | None) -> dict[str, dict[str, np.ndarray]]:
-    """Per text column of the sample, each row rule's pattern (column -> pattern -> a flag per row).
+def _row_hits(rows: pd.DataFrame, title_keywords: str | None, also: Callable[[], T]
+              ) -> tuple[dict[str, dict[str, np.ndarray]], T]:
+    """Per text column of the sample, each row rule's pattern (column -> pattern -> a flag per row), and `also()`.
 
     The rules are applied in order afterwards, but what each pattern matches does not depend on the order:
-    the hosts and URLs are matched on one thread while the titles are on another (each pass also splits its
-    rows over the cores when there are many).
+    the hosts and URLs are matched on one thread while the titles, then `also()`, are on another (each pass
+    also splits its rows over the cores when there are many). The hosts and URLs take the longer.
     """
     # Without keywords, any blog is an industry blog (rule 9): its host and URL patterns replace the titles'.
     blog = not title_keywords
@@ -289,8 +292,43 @@ def _row_hits(rows: pd.DataFrame, title_keywords: str | None) -> dict[str, dict[
     def hosts_and_urls() -> dict[str, dict[str, np.ndarray]]:
         return {column: column_hits(column) for column in ("source_host", "source_url")}
 
-    found, titles = beside(hosts_and_urls, lambda: column_hits("source_title"))
-    return {**found, "source_title": titles}
+    found, (titles, other) = beside(hosts_and_urls, lambda: (column_hits("source_title"), also()))
+    return {**found, "source_title": titles}, other
+
+
+@dataclass(frozen=True)
+class _NameFacts:
+    """What the domain names, and the export's Semrush categories, say: the rules that read no linking page,
+    matched before any rule is applied (see categorize_domains for the order they are applied in)."""
+    tld: pd.Series  # after the last dot of each name
+    spam_tld: np.ndarray  # codes of the names with a spam TLD
+    spam_name: pd.Series  # the spam word in each name that has one, by code
+    semrush: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # category, codes, reasons (in _SEMRUSH_CATEGORY order)
+    host_rules: dict[str, np.ndarray]  # each rule's host pattern -> the codes of the names it matches
+    keyword_in_name: pd.Series | None  # the keyword word in each name that has one, by code
+    blog: np.ndarray | None  # without keywords: codes of the names that look like a blog
+
+
+def _name_facts(labels: pd.Series, domains: pd.Index, refdomains: pd.DataFrame | None,
+                name_terms: list[str] | None) -> _NameFacts:
+    tld = labels.str.replace(r"(?s)^.*\.", "", regex=True)  # after the last dot, in Arrow (rsplit runs in Python)
+    semrush = []
+    if refdomains is not None and "category" in refdomains:
+        listed = refdomains.drop_duplicates("root_domain")
+        codes = positions_in(listed["root_domain"], domains)
+        text = listed["category"].reset_index(drop=True)
+        for category, pattern in _SEMRUSH_CATEGORY:
+            hit = _matches(text, pattern)
+            semrush.append((category, codes[hit], ("Semrush category: " + text[hit]).to_numpy()))
+    return _NameFacts(
+        tld=tld,
+        spam_tld=np.flatnonzero(tld.isin(SPAM_TLDS).to_numpy()),
+        spam_name=_extract(labels, _SPAM_WORDS),
+        semrush=tuple(semrush),
+        host_rules={rule.host: np.flatnonzero(_matches(labels, rule.host)) for rule in RULES if rule.host},
+        keyword_in_name=_extract(labels, "|".join(re.escape(t) for t in name_terms)) if name_terms else None,
+        blog=None if name_terms is not None else np.flatnonzero(_matches(labels, _BLOG_HOST)),
+    )
 
 
 def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.DataFrame | None,
@@ -321,7 +359,12 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     terms = keyword_terms(tuple(keywords))
     by_length = sorted(terms, key=len, reverse=True)
     title_keywords = rf"\b(?:{'|'.join(re.escape(t) for t in by_length)})(?:s|es)?\b" if terms else None
-    hits = _row_hits(rows, title_keywords) if rows is not None else {}
+    name_terms = [t for t in by_length if len(t) >= NAME_TERM_MIN] if terms else None
+
+    def names() -> _NameFacts:
+        return _name_facts(labels, domains, refdomains, name_terms)
+
+    hits, facts = _row_hits(rows, title_keywords, names) if rows is not None else ({}, names())
     totals = np.bincount(row_codes, minlength=size) if rows is not None else None  # sampled rows per domain
 
     # 1. the user's own word
@@ -333,11 +376,10 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
                 decision.decide(category, [code], OVERRIDE_REASON)
 
     # 2. spam signals
-    tld = labels.str.replace(r"(?s)^.*\.", "", regex=True)  # after the last dot, in Arrow (rsplit runs in Python)
-    spam_tld = np.flatnonzero(tld.isin(SPAM_TLDS).to_numpy())
-    decision.decide("suspicious", spam_tld, ("TLD ." + tld.iloc[spam_tld] + " is mostly used by spam sites").to_numpy())
-    spam_name = _extract(labels, _SPAM_WORDS)
-    decision.decide("suspicious", spam_name.index, ("'" + spam_name + "' in the domain name").to_numpy())
+    spam_tld = facts.spam_tld
+    decision.decide("suspicious", spam_tld,
+                    ("TLD ." + facts.tld.iloc[spam_tld] + " is mostly used by spam sites").to_numpy())
+    decision.decide("suspicious", facts.spam_name.index, ("'" + facts.spam_name + "' in the domain name").to_numpy())
     if rows is not None:
         codes = row_codes
         hit = hits["source_title"][_SPAM_TITLE]
@@ -346,20 +388,14 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
         decision.decide("suspicious", fired, "Linking page titles mention '" + words + "'")
 
     # 3. Semrush's own category of the domain
-    if refdomains is not None and "category" in refdomains:
-        semrush = refdomains.drop_duplicates("root_domain")
-        codes = positions_in(semrush["root_domain"], domains)
-        text = semrush["category"].reset_index(drop=True)
-        for category, pattern in _SEMRUSH_CATEGORY:
-            hit = _matches(text, pattern)
-            decision.decide(category, codes[hit], ("Semrush category: " + text[hit]).to_numpy())
+    for category, codes, reasons in facts.semrush:
+        decision.decide(category, codes, reasons)
 
     # 4-8. site types from hosts, linking URLs and titles
     for rule in RULES:
         label = CATEGORY_LABELS[rule.category].lower()
         if rule.host:
-            decision.decide(rule.category, np.flatnonzero(_matches(labels, rule.host)),
-                            f"Domain name looks like a {label} site")
+            decision.decide(rule.category, facts.host_rules[rule.host], f"Domain name looks like a {label} site")
         if rows is None:
             continue
         codes = row_codes
@@ -385,9 +421,8 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
 
     # 9. topic: the workspace's keywords
     if terms:
-        name_terms = [t for t in by_length if len(t) >= NAME_TERM_MIN]
-        if name_terms:
-            in_name = _extract(labels, "|".join(re.escape(t) for t in name_terms))
+        if facts.keyword_in_name is not None:
+            in_name = facts.keyword_in_name
             decision.decide("industry_blog", in_name.index,
                             ("Domain name contains '" + in_name + "', from your keywords").to_numpy())
         if rows is not None:
@@ -402,7 +437,7 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
         fallback = "Unrelated: none of your keywords in the domain name or linking page titles, no other rule fired"
     else:
         blog = "Blog (no target keywords set to check its topic)"
-        decision.decide("industry_blog", np.flatnonzero(_matches(labels, _BLOG_HOST)), blog)
+        decision.decide("industry_blog", facts.blog, blog)
         if rows is not None:
             codes = row_codes
             hit = hits["source_host"][_BLOG_HOST] | hits["source_url"][_BLOG_URL]
