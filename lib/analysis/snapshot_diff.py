@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from lib.arrow_strings import column_strings, pair_hashes, positions_in
 from lib.frames import rows_at, sort_rows
+from lib.parallel import beside
 
 DIFFABLE_KINDS = ("backlinks", "referring_domains", "anchors")
 # What a gained or lost backlink keeps (History's link tables and their downloads): taking all ~24 columns of
@@ -111,14 +112,21 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
     # the gained and lost links, since filtering every column of a million rows costs more than the diff.
     # Hashes and codes are computed on whole columns and then picked at the live positions (numpy), since
     # an Arrow take of a million strings costs as much as hashing them.
+    # The anchors are hashed and normalised on a second thread while this one compares links and domains:
+    # neither needs the other until the anchor counts, and both are mostly Arrow and NumPy work.
     old_at, new_at = _live_positions(old), _live_positions(new)
-    old_only, new_only = _only_in_one(link_keys(old)[old_at], link_keys(new)[new_at])
-    gained = rows_at(_link_columns(new), new_at[new_only])
-    lost = rows_at(_link_columns(old), old_at[old_only])
-    # Each snapshot's domain column factorised once, for both the domain and the anchor counts.
-    old_codes, new_codes = _domain_codes(old), _domain_codes(new)
-    old_domains, new_domains = _domains_of_links(old, old_at, old_codes), _domains_of_links(new, new_at, new_codes)
-    (old_anchor_codes, new_anchor_codes), anchors = _anchor_codes(old, new)
+
+    def links_and_domains() -> tuple[pd.DataFrame, pd.DataFrame, tuple, tuple, pd.DataFrame, pd.DataFrame]:
+        old_only, new_only = _only_in_one(link_keys(old)[old_at], link_keys(new)[new_at])
+        gained = rows_at(_link_columns(new), new_at[new_only])
+        lost = rows_at(_link_columns(old), old_at[old_only])
+        # Each snapshot's domain column factorised once, for both the domain and the anchor counts.
+        old_codes, new_codes = _domain_codes(old), _domain_codes(new)
+        return (gained, lost, old_codes, new_codes, _domains_of_links(old, old_at, old_codes),
+                _domains_of_links(new, new_at, new_codes))
+
+    (gained, lost, old_codes, new_codes, old_domains, new_domains), ((old_anchor_codes, new_anchor_codes), anchors) \
+        = beside(links_and_domains, lambda: _anchor_codes(old, new))
     old_anchors = _anchors_of_links(old_at, old_codes, (old_anchor_codes, anchors))
     new_anchors = _anchors_of_links(new_at, new_codes, (new_anchor_codes, anchors))
     return SnapshotDiff(
