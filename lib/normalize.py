@@ -324,11 +324,13 @@ def _melt_per_domain(frame: pd.DataFrame, raw: pd.DataFrame, headers: list[str],
 
 def _derive(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
     if kind.name == "backlinks":
-        # The link keys (NumPy) beside the domains (Arrow): both release the GIL, and on a million backlinks
-        # they are ~0.2 s and ~0.45 s of the import on one core each.
-        (parts, target_hosts), keys = beside(
-            lambda: (domains.host_parts(frame["source_url"]), domains.hosts(frame["target_url"])),
-            lambda: pair_hashes(column_strings(frame["source_url"]), column_strings(frame["target_url"])))
+        # The linking URLs' hosts and domains (Arrow) beside the link keys and the target hosts (NumPy, Arrow):
+        # all release the GIL; on a million backlinks ~0.45 s against ~0.2 s and ~0.03 s, so the target hosts
+        # go with the keys (measured ~0.05 s sooner than beside the domains).
+        parts, (target_hosts, keys) = beside(
+            lambda: domains.host_parts(frame["source_url"]),
+            lambda: (domains.hosts(frame["target_url"]),
+                     pair_hashes(column_strings(frame["source_url"]), column_strings(frame["target_url"]))))
         frame["source_host"], frame["source_domain"], frame["source_tld"] = parts
         frame["target_host"] = target_hosts
         frame["link_type"] = link_types(frame)
