@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from lib import importer, snapshots
@@ -75,3 +76,28 @@ def test_an_older_export_takes_its_place_in_the_timeline(workspace):
     dates = [s.data_date for s in snapshots.list_snapshots(workspace.id, "backlinks")]
     assert dates == [date(2024, 2, 1), date(2024, 4, 30)]
     assert importer.current_frame(workspace, "backlinks")["source_domain"].tolist() == ["beans.com"]
+
+
+def _backlinks_to(*targets: str) -> bytes:
+    rows = [ROW_A.replace("https://acme.com/,", f"{t},") for t in targets]
+    return backlinks_csv(*rows)
+
+
+@pytest.mark.parametrize(("targets", "expected"), [
+    # most rows win, whatever host of the domain they name
+    (("https://shop.rival.com/a", "https://acme.com/", "https://rival.com/b", "https://www.acme.com/"), "rival.com"),
+    # a tie goes to the domain whose rows come first
+    (("https://rival.com/", "https://acme.com/", "https://acme.com/x", "https://blog.rival.com/"), "rival.com"),
+    (("https://acme.com/", "https://rival.com/", "https://acme.com/x", "https://blog.rival.com/"), "acme.com"),
+    # rows without a host count for nothing
+    (("mailto:x@y.z", "mailto:q@r.s", "https://acme.co.uk/"), "acme.co.uk"),
+])
+def test_the_target_is_the_registrable_domain_most_rows_point_at(workspace, targets, expected):
+    from lib.domains import registrable_domain
+    from lib.readers import read_export
+
+    [table] = read_export(_backlinks_to(*targets), "export.csv")
+    assert importer.infer_target(workspace, table) == expected
+    hosts = [h for h in table.normalized.frame["target_host"] if h]
+    plain = pd.Series([registrable_domain(h) for h in hosts]).value_counts()  # each row's domain counted
+    assert plain.index[0] == expected
