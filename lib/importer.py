@@ -60,8 +60,8 @@ def infer_target(workspace: Workspace, table: ExportFile) -> str:
     column = _TARGETED.get(table.normalized.kind.name)
     if column and len(frame):
         values = frame[column] if column == "target_host" else hosts(frame[column])
-        # The most common registrable domain of the rows (ties: the first to appear), counted per distinct host
-        # first: a million rows name a few hosts, and each row's text is hashed once instead of three times.
+        # The most common registrable domain of the rows (ties: the first to appear, by a stable sort), counted
+        # per distinct host first: a million rows name a few hosts, and each row's text is hashed once, not twice.
         per_host = values.value_counts(sort=False)
         per_host = per_host[per_host.index != ""]
         if len(per_host):

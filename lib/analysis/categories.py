@@ -361,10 +361,10 @@ def categorize_domains(backlinks: pd.DataFrame | None, referring_domains: pd.Dat
     title_keywords = rf"\b(?:{'|'.join(re.escape(t) for t in by_length)})(?:s|es)?\b" if terms else None
     name_terms = [t for t in by_length if len(t) >= NAME_TERM_MIN] if terms else None
 
-    def names() -> _NameFacts:
+    def name_facts() -> _NameFacts:
         return _name_facts(labels, domains, refdomains, name_terms)
 
-    hits, facts = _row_hits(rows, title_keywords, names) if rows is not None else ({}, names())
+    hits, facts = _row_hits(rows, title_keywords, name_facts) if rows is not None else ({}, name_facts())
     totals = np.bincount(row_codes, minlength=size) if rows is not None else None  # sampled rows per domain
 
     # 1. the user's own word

@@ -28,6 +28,8 @@ from lib.frames import rows_at, sort_rows
 from lib.parallel import beside
 
 DIFFABLE_KINDS = ("backlinks", "referring_domains", "anchors")
+_Codes = tuple[np.ndarray, pd.Index]  # each row's value as a position in the names, -1 for none; the names
+
 # What a gained or lost backlink keeps (History's link tables and their downloads): taking all ~24 columns of
 # the gained and lost rows cost ~0.2 s of a million-link diff.
 LINK_COLUMNS = ["page_ascore", "source_domain", "source_url", "target_url", "anchor", "nofollow", "first_seen",
@@ -116,7 +118,7 @@ def diff_backlinks(old: pd.DataFrame, new: pd.DataFrame) -> SnapshotDiff:
     # neither needs the other until the anchor counts, and both are mostly Arrow and NumPy work.
     old_at, new_at = _live_positions(old), _live_positions(new)
 
-    def links_and_domains() -> tuple[pd.DataFrame, pd.DataFrame, tuple, tuple, pd.DataFrame, pd.DataFrame]:
+    def links_and_domains() -> tuple[pd.DataFrame, pd.DataFrame, _Codes, _Codes, pd.DataFrame, pd.DataFrame]:
         old_only, new_only = _only_in_one(link_keys(old)[old_at], link_keys(new)[new_at])
         gained = rows_at(_link_columns(new), new_at[new_only])
         lost = rows_at(_link_columns(old), old_at[old_only])
