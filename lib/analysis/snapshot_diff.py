@@ -28,7 +28,7 @@ from lib.frames import rows_at, sort_rows
 from lib.parallel import beside
 
 DIFFABLE_KINDS = ("backlinks", "referring_domains", "anchors")
-_Codes = tuple[np.ndarray, pd.Index]  # each row's value as a position in the names, -1 for none; the names
+_Codes = tuple[np.ndarray, pd.Index]  # (codes, names): each row's value as a position in names, -1 for none
 
 # What a gained or lost backlink keeps (History's link tables and their downloads): taking all ~24 columns of
 # the gained and lost rows cost ~0.2 s of a million-link diff.
